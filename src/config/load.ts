@@ -1,0 +1,273 @@
+import picomatch from 'picomatch';
+import { deepMerge } from '../core/diff.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { Registry } from '../core/registry.js';
+import { DEFAULT_TARGET, providerOf, resourceKey, type DesiredResource } from '../core/resource.js';
+import { issuesToDiagnostics } from './issues.js';
+import { DefaultsDocument, ResourceDocument, Settings, SETTINGS_FILE } from './schema.js';
+import { parseYamlFile, type YamlDocument } from './yaml.js';
+
+/** The config repo's files at one commit: path → text. */
+export type ConfigFiles = ReadonlyMap<string, string>;
+
+export interface LoadedDefaults extends DefaultsDocument {
+  file: string;
+  line: number;
+  order: number;
+}
+
+/** Provider targets resolved from converge.yml: provider → target name → raw settings. */
+export type Targets = Map<string, Map<string, unknown>>;
+
+export interface Model {
+  settings: Settings;
+  targets: Targets;
+  resources: DesiredResource[];
+  byKey: Map<string, DesiredResource>;
+  defaults: LoadedDefaults[];
+  diagnostics: Diagnostic[];
+  /** Keys of every resource a file declares or contributes defaults to. */
+  affectedBy(paths: Iterable<string>): Set<string>;
+}
+
+const error = (code: string, message: string, location?: Diagnostic['location'], resource?: string): Diagnostic => ({
+  severity: 'error',
+  code,
+  message,
+  ...(location ? { location } : {}),
+  ...(resource ? { resource } : {}),
+});
+
+function loadSettings(files: ConfigFiles, registry: Registry, diagnostics: Diagnostic[]): { settings: Settings; targets: Targets } {
+  const fallback = Settings.parse({});
+  const targets: Targets = new Map();
+  const text = files.get(SETTINGS_FILE);
+  let settings = fallback;
+  let doc: YamlDocument | undefined;
+  if (text !== undefined) {
+    const parsed = parseYamlFile(SETTINGS_FILE, text);
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.documents.length > 1) {
+      diagnostics.push(error('settings.multiple-documents', `${SETTINGS_FILE} must hold one YAML document.`, parsed.documents[1]!.locate([])));
+    }
+    doc = parsed.documents[0];
+    if (doc) {
+      const result = Settings.safeParse(doc.value);
+      if (result.success) settings = result.data;
+      else diagnostics.push(...issuesToDiagnostics(result.error.issues, doc, [], SETTINGS_FILE));
+    }
+  }
+  for (const [name, raw] of Object.entries(settings.providers)) {
+    const provider = registry.provider(name);
+    const where = doc?.locate(['providers'], name);
+    if (!provider) {
+      const known = [...registry.providers.keys()].join(', ');
+      diagnostics.push(error('settings.unknown-provider', `${SETTINGS_FILE}: unknown provider "${name}" (known: ${known}).`, where));
+      continue;
+    }
+    const multi = raw !== null && typeof raw === 'object' && 'targets' in raw;
+    const entries = multi
+      ? Object.entries(((raw as { targets: unknown }).targets ?? {}) as Record<string, unknown>)
+      : [[DEFAULT_TARGET, raw ?? {}] as const];
+    const resolved = new Map<string, unknown>();
+    for (const [target, value] of entries) {
+      const path = multi ? ['providers', name, 'targets', target] : ['providers', name];
+      const result = provider.targetSettings.safeParse(value ?? {});
+      if (result.success) resolved.set(target, result.data);
+      else if (doc) diagnostics.push(...issuesToDiagnostics(result.error.issues, doc, path, `${SETTINGS_FILE} provider ${name}`));
+    }
+    targets.set(name, resolved);
+  }
+  return { settings, targets };
+}
+
+interface PendingResource {
+  doc: YamlDocument;
+  envelope: ResourceDocument;
+}
+
+function resolveTarget(envelope: ResourceDocument, targets: Targets): string | { error: string } {
+  const provider = providerOf(envelope.kind);
+  const available = targets.get(provider);
+  if (!available) return { error: `provider "${provider}" is not enabled in ${SETTINGS_FILE}` };
+  if (envelope.target !== undefined) {
+    return available.has(envelope.target)
+      ? envelope.target
+      : { error: `target "${envelope.target}" is not declared for provider "${provider}" in ${SETTINGS_FILE}` };
+  }
+  if (available.has(DEFAULT_TARGET)) return DEFAULT_TARGET;
+  if (available.size === 1) return [...available.keys()][0]!;
+  return { error: `provider "${provider}" has several targets; set "target" to one of ${[...available.keys()].join(', ')}` };
+}
+
+/**
+ * Load the config repo into a model: parse every included YAML file with positions,
+ * validate envelopes and specs, merge defaults by selector (defaults by ascending priority,
+ * then by file path; the resource's own spec always wins), and reject duplicates.
+ * Every problem becomes a diagnostic; nothing throws on bad input.
+ */
+export function loadModel(files: ConfigFiles, registry: Registry): Model {
+  const diagnostics: Diagnostic[] = [];
+  const { settings, targets } = loadSettings(files, registry, diagnostics);
+  const included = picomatch(settings.include, { dot: true });
+  const excluded = picomatch(settings.exclude, { dot: true });
+
+  const pending: PendingResource[] = [];
+  const defaults: LoadedDefaults[] = [];
+  const paths = [...files.keys()].filter((p) => p !== SETTINGS_FILE && included(p) && !excluded(p)).sort();
+
+  for (const file of paths) {
+    const parsed = parseYamlFile(file, files.get(file)!);
+    diagnostics.push(...parsed.diagnostics);
+    for (const doc of parsed.documents) {
+      const value = doc.value;
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        diagnostics.push(error('document.not-a-mapping', `${file}: document ${doc.index + 1} is not a resource (expected a mapping with kind, name and spec).`, doc.locate([])));
+        continue;
+      }
+      if ((value as { kind?: unknown }).kind === 'defaults') {
+        const result = DefaultsDocument.safeParse(value);
+        if (!result.success) {
+          diagnostics.push(...issuesToDiagnostics(result.error.issues, doc, [], `${file}: defaults`));
+          continue;
+        }
+        if (!registry.kind(result.data.selector.kind)) {
+          diagnostics.push(error('defaults.unknown-kind', `${file}: defaults "${result.data.name}" select unknown kind "${result.data.selector.kind}".`, doc.locate(['selector', 'kind'])));
+          continue;
+        }
+        defaults.push({ ...result.data, file, line: doc.locate([]).line, order: defaults.length });
+        continue;
+      }
+      const result = ResourceDocument.safeParse(value);
+      if (!result.success) {
+        const name = (value as { name?: unknown }).name;
+        diagnostics.push(...issuesToDiagnostics(result.error.issues, doc, [], `${file}: ${typeof name === 'string' ? name : 'resource'}`));
+        continue;
+      }
+      pending.push({ doc, envelope: result.data });
+    }
+  }
+
+  defaults.sort((a, b) => a.priority - b.priority || a.file.localeCompare(b.file) || a.order - b.order);
+  const defaultMatchers = defaults.map((d) => ({
+    defaults: d,
+    matchName: d.selector.names ? picomatch(d.selector.names, { dot: true }) : () => true,
+  }));
+
+  const resources: DesiredResource[] = [];
+  const byKey = new Map<string, DesiredResource>();
+  for (const { doc, envelope } of pending) {
+    const label = `${envelope.kind}/${envelope.name}`;
+    const kind = registry.kind(envelope.kind);
+    if (!kind) {
+      const known = registry.kinds().map((k) => k.kind).join(', ');
+      diagnostics.push(error('resource.unknown-kind', `${doc.file}: unknown kind "${envelope.kind}" (known kinds: ${known}).`, doc.locate(['kind']), label));
+      continue;
+    }
+    const target = resolveTarget(envelope, targets);
+    if (typeof target !== 'string') {
+      diagnostics.push(error('resource.target', `${label}: ${target.error}.`, doc.locate(envelope.target ? ['target'] : ['kind']), label));
+      continue;
+    }
+    const nameProblem = [envelope.name, ...envelope.previousNames].map((n) => kind.validateName?.(n)).find(Boolean);
+    if (nameProblem) {
+      diagnostics.push(error('resource.name', `${label}: ${nameProblem}`, doc.locate(['name']), label));
+      continue;
+    }
+    if (envelope.previousNames.length > 0 && !kind.renamable) {
+      diagnostics.push(error('resource.rename-unsupported', `${label}: ${envelope.kind} cannot be renamed, so previousNames is not allowed.`, doc.locate(['previousNames']), label));
+      continue;
+    }
+
+    const applied = defaultMatchers.filter(
+      ({ defaults: d, matchName }) =>
+        d.selector.kind === envelope.kind && (d.selector.target === undefined || d.selector.target === target) && matchName(envelope.name),
+    );
+    let merged: Record<string, unknown> = {};
+    for (const { defaults: d } of applied) merged = deepMerge(merged, d.spec);
+    merged = deepMerge(merged, envelope.spec);
+
+    const result = kind.spec.safeParse(merged);
+    if (!result.success) {
+      // Point at the resource's own line when it sets the field, else at the defaults that did.
+      const locate = (path: readonly PropertyKey[], key?: string) => {
+        const specPath = path.slice(1);
+        const own = specPath.length === 0 || hasPath(envelope.spec, key === undefined ? specPath : [...specPath, key]);
+        return own ? doc.locate(path, key) : { file: applied.at(-1)?.defaults.file ?? doc.file, line: applied.at(-1)?.defaults.line ?? 1, column: 1 };
+      };
+      diagnostics.push(...issuesToDiagnostics(result.error.issues, doc, ['spec'], label, label, locate));
+      continue;
+    }
+
+    const resource: DesiredResource = {
+      kind: envelope.kind,
+      target,
+      name: envelope.name,
+      spec: result.data,
+      previousNames: envelope.previousNames,
+      lifecycle: envelope.lifecycle,
+      owners: envelope.owners.length > 0 ? envelope.owners : (applied.findLast((a) => a.defaults.owners.length > 0)?.defaults.owners ?? settings.owners),
+      source: doc.locate([]),
+      dependsOn: [...new Set(applied.map((a) => a.defaults.file))],
+    };
+    const key = resourceKey(resource);
+    const first = byKey.get(key);
+    if (first) {
+      diagnostics.push(error('resource.duplicate', `${label} is declared twice: first at ${first.source.file}:${first.source.line}, again here.`, resource.source, label));
+      continue;
+    }
+    byKey.set(key, resource);
+    resources.push(resource);
+  }
+  checkPreviousNames(resources, byKey, diagnostics);
+
+  const fileIndex = new Map<string, Set<string>>();
+  for (const resource of resources) {
+    for (const file of [resource.source.file, ...resource.dependsOn]) {
+      let keys = fileIndex.get(file);
+      if (!keys) fileIndex.set(file, (keys = new Set()));
+      keys.add(resourceKey(resource));
+    }
+  }
+  return {
+    settings,
+    targets,
+    resources,
+    byKey,
+    defaults,
+    diagnostics,
+    affectedBy(changed) {
+      const out = new Set<string>();
+      for (const path of changed) for (const key of fileIndex.get(path) ?? []) out.add(key);
+      return out;
+    },
+  };
+}
+
+function hasPath(value: unknown, path: readonly PropertyKey[]): boolean {
+  let node = value;
+  for (const part of path) {
+    if (node === null || typeof node !== 'object' || !(String(part) in node)) return false;
+    node = (node as Record<string, unknown>)[String(part)];
+  }
+  return true;
+}
+
+/** A previous name must not be a live declared resource of its own, nor claimed twice. */
+function checkPreviousNames(resources: DesiredResource[], byKey: Map<string, DesiredResource>, diagnostics: Diagnostic[]) {
+  const claimed = new Map<string, DesiredResource>();
+  for (const resource of resources) {
+    for (const previous of resource.previousNames) {
+      const key = resourceKey({ ...resource, name: previous });
+      const label = `${resource.kind}/${resource.name}`;
+      if (byKey.has(key)) {
+        diagnostics.push(error('resource.previous-name-declared', `${label}: previous name "${previous}" is also declared as a resource of its own.`, resource.source, label));
+      }
+      const other = claimed.get(key);
+      if (other && other !== resource) {
+        diagnostics.push(error('resource.previous-name-twice', `${label}: previous name "${previous}" is also claimed by ${other.kind}/${other.name}.`, resource.source, label));
+      }
+      claimed.set(key, resource);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/** `owners` is a list of GitHub handles or teams (`@org/team`) responsible for a resource. */
+const Owners = z.array(z.string().min(1)).default([]);
+
+export const Lifecycle = z
+  .strictObject({
+    retain: z.boolean().default(false),
+    ignoreFields: z.array(z.string().min(1)).default([]),
+  })
+  .default({ retain: false, ignoreFields: [] });
+
+/** The envelope every resource document shares; `spec` is checked by the kind's schema. */
+export const ResourceDocument = z.strictObject({
+  kind: z.string().min(1),
+  name: z.string().min(1),
+  target: z.string().min(1).optional(),
+  previousNames: z.array(z.string().min(1)).default([]),
+  lifecycle: Lifecycle,
+  owners: Owners,
+  spec: z.record(z.string(), z.unknown()).default({}),
+});
+export type ResourceDocument = z.infer<typeof ResourceDocument>;
+
+/** Defaults: a partial spec merged under every resource the selector matches. */
+export const DefaultsDocument = z.strictObject({
+  kind: z.literal('defaults'),
+  name: z.string().min(1),
+  selector: z.strictObject({
+    kind: z.string().min(1),
+    /** Glob patterns on resource names; all names when absent. */
+    names: z.array(z.string().min(1)).optional(),
+    target: z.string().min(1).optional(),
+  }),
+  /** Higher priority wins when several defaults set the same field. */
+  priority: z.number().int().default(0),
+  owners: Owners,
+  spec: z.record(z.string(), z.unknown()),
+});
+export type DefaultsDocument = z.infer<typeof DefaultsDocument>;
+
+const DriftMode = z.enum(['report', 'revert']);
+
+const Scope = z.strictObject({
+  /** Glob patterns on names that full runs consider managed; default: every name. */
+  include: z.array(z.string().min(1)).default(['**']),
+  exclude: z.array(z.string().min(1)).default([]),
+});
+
+/** `converge.yml` at the config repo root. Every field has a default. */
+export const Settings = z.strictObject({
+  /**
+   * Enabled providers. A provider's value is either its single target's settings or
+   * `{ targets: { name: settings } }` for several targets.
+   */
+  providers: z.record(z.string(), z.unknown()).default({ github: {} }),
+  /** Glob patterns of files holding resources; converge.yml itself is never one. */
+  include: z.array(z.string().min(1)).default(['**/*.yml', '**/*.yaml']),
+  exclude: z.array(z.string().min(1)).default(['.github/**']),
+  schedule: z
+    .strictObject({
+      /** Cron expression for the full drift run (UTC); jittered per config repo when absent. */
+      fullRun: z.string().min(1).optional(),
+      enabled: z.boolean().default(true),
+    })
+    .default({ enabled: true }),
+  drift: z
+    .strictObject({
+      mode: DriftMode.default('report'),
+      /** Per-kind overrides, for example `{ github.label: revert }`. */
+      kinds: z.record(z.string(), DriftMode).default({}),
+      /** One issue for the whole config repo, or one per drifted resource. */
+      issues: z.enum(['single', 'per-resource']).default('single'),
+      labels: z.array(z.string().min(1)).default(['converge-drift']),
+    })
+    .default({ mode: 'report', kinds: {}, issues: 'single', labels: ['converge-drift'] }),
+  prune: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      protected: z.array(z.string().min(1)).default([]),
+      maxDeletionsPerRun: z.number().int().min(0).default(5),
+    })
+    .default({ enabled: false, protected: [], maxDeletionsPerRun: 5 }),
+  /** Per kind: which live names full runs treat as managed (for extraneous detection). */
+  scope: z.record(z.string(), Scope).default({}),
+  /** Owners used for resources that name none. */
+  owners: z.array(z.string().min(1)).default([]),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const SETTINGS_FILE = 'converge.yml';

@@ -1,0 +1,84 @@
+import { isMap, isPair, isScalar, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import type { Diagnostic, SourceLocation } from '../core/diagnostics.js';
+
+/** One YAML document of a file, with what is needed to point at its lines. */
+export interface YamlDocument {
+  file: string;
+  /** 0-based index of the document within its file. */
+  index: number;
+  value: unknown;
+  /** Location of a value (or, with `key`, of that key) by path; falls back to the nearest parent. */
+  locate(path: readonly PropertyKey[], key?: string): SourceLocation;
+}
+
+export interface ParsedFile {
+  documents: YamlDocument[];
+  diagnostics: Diagnostic[];
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function makeLocate(file: string, doc: Document, lines: LineCounter) {
+  const at = (offset: number, end?: number): SourceLocation => {
+    const start = lines.linePos(offset);
+    const loc: SourceLocation = { file, line: start.line, column: start.col };
+    if (end !== undefined) {
+      const stop = lines.linePos(end);
+      loc.endLine = stop.line;
+      loc.endColumn = stop.col;
+    }
+    return loc;
+  };
+  const docStart = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
+  return (path: readonly PropertyKey[], key?: string): SourceLocation => {
+    const segments = path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    for (let n = segments.length; n >= 0; n--) {
+      const node = (n === 0 ? doc.contents : doc.getIn(segments.slice(0, n), true)) as Node | null | undefined;
+      if (!node || !('range' in node) || !node.range) continue;
+      if (key !== undefined && n === segments.length && isMap(node)) {
+        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === key);
+        const keyNode = pair && isPair(pair) && isScalar(pair.key) ? pair.key : undefined;
+        if (keyNode?.range) return at(keyNode.range[0], keyNode.range[1]);
+      }
+      return at(node.range[0], node.range[1]);
+    }
+    return at(docStart);
+  };
+}
+
+/** Parse every document of one YAML file; syntax problems become diagnostics with positions. */
+export function parseYamlFile(file: string, text: string): ParsedFile {
+  const diagnostics: Diagnostic[] = [];
+  if (text.includes('\u0000')) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'file.not-yaml',
+      message: `${file} is not a YAML text file (it contains binary data).`,
+      location: { file, line: 1, column: 1 },
+    });
+    return { documents: [], diagnostics };
+  }
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const list = Array.isArray(docs) ? docs : [];
+  const documents: YamlDocument[] = [];
+  list.forEach((doc, index) => {
+    for (const error of [...doc.errors, ...doc.warnings]) {
+      const pos = lines.linePos(error.pos[0]);
+      diagnostics.push({
+        severity: doc.errors.includes(error as never) ? 'error' : 'warning',
+        code: error.code === 'DUPLICATE_KEY' ? 'yaml.duplicate-key' : 'yaml.syntax',
+        message: `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'} in ${file}: ${firstLine(error.message)}.`,
+        location: { file, line: pos.line, column: pos.col },
+      });
+    }
+    if (doc.errors.length > 0) return;
+    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    // An empty document (for example a trailing `---`) declares nothing.
+    if (value === null || value === undefined) return;
+    documents.push({ file, index, value, locate: makeLocate(file, doc, lines) });
+  });
+  return { documents, diagnostics };
+}

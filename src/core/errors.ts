@@ -1,0 +1,83 @@
+/**
+ * Typed errors. The class (and its code) decides what happens next: a retryable error is
+ * retried with backoff, a rejected change fails only its own resource, a configuration
+ * error stops the run before anything is written. Messages never include secrets.
+ */
+export type ErrorCode =
+  | 'retryable'
+  | 'rate-limited'
+  | 'rejected'
+  | 'not-found'
+  | 'permission'
+  | 'conflict'
+  | 'configuration'
+  | 'connection'
+  | 'internal';
+
+export class ConvergeError extends Error {
+  readonly code: ErrorCode;
+  /** The resource this error belongs to, as `kind/name`, when there is one. */
+  readonly resource: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { resource?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.resource = options.resource;
+  }
+
+  get retryable(): boolean {
+    return this.code === 'retryable' || this.code === 'rate-limited';
+  }
+}
+
+/** A transient failure (5xx, timeout, connection reset): try again later. */
+export class RetryableError extends ConvergeError {
+  constructor(message: string, options: { resource?: string; cause?: unknown } = {}) {
+    super('retryable', message, options);
+  }
+}
+
+/** The target asked us to slow down; `retryAfterMs` says for how long when it told us. */
+export class RateLimitedError extends ConvergeError {
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: { resource?: string; cause?: unknown; retryAfterMs?: number } = {}) {
+    super('rate-limited', message, options);
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** The target refused the change (for example HTTP 422). Retrying will not help. */
+export class RejectedError extends ConvergeError {
+  constructor(message: string, options: { resource?: string; cause?: unknown } = {}) {
+    super('rejected', message, options);
+  }
+}
+
+/** Credentials or permissions are missing for this operation. */
+export class PermissionError extends ConvergeError {
+  constructor(message: string, options: { resource?: string; cause?: unknown } = {}) {
+    super('permission', message, options);
+  }
+}
+
+/** The configuration (converge.yml, environment) makes the run impossible. */
+export class ConfigurationError extends ConvergeError {
+  constructor(message: string, options: { resource?: string; cause?: unknown } = {}) {
+    super('configuration', message, options);
+  }
+}
+
+/** The target system cannot be reached. */
+export class ConnectionError extends ConvergeError {
+  constructor(message: string, options: { resource?: string; cause?: unknown } = {}) {
+    super('connection', message, options);
+  }
+}
+
+/** Wrap anything thrown into a ConvergeError without losing the original as `cause`. */
+export function toConvergeError(error: unknown, resource?: string): ConvergeError {
+  if (error instanceof ConvergeError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ConvergeError('internal', message, { resource, cause: error });
+}

@@ -1,0 +1,62 @@
+import type { Diagnostic, SourceLocation } from './diagnostics.js';
+import type { ResourceRef } from './resource.js';
+
+export type Action = 'create' | 'update' | 'rename' | 'delete' | 'noop';
+
+/** One field that differs. `path` is dotted (`features.issues`); values are JSON values. */
+export interface FieldChange {
+  path: string;
+  before: unknown;
+  after: unknown;
+  /** True when the PR does not change this field: merging would revert live drift. */
+  drift?: boolean;
+}
+
+/** Why a change is in the plan. */
+export type ChangeOrigin =
+  /** The model asks for it (resource added or edited). */
+  | 'model'
+  /** The live system drifted from an unchanged spec. */
+  | 'drift'
+  /** The resource was removed from the model. */
+  | 'removed'
+  /** Found live, in scope, never declared. */
+  | 'extraneous';
+
+export interface Change extends ResourceRef {
+  action: Action;
+  /** For renames: the live name the resource is renamed from. */
+  fromName?: string;
+  fields: FieldChange[];
+  /** The full desired spec (create, update, rename). */
+  desired?: Record<string, unknown>;
+  /** The full live spec before the change (update, rename, delete). */
+  actual?: Record<string, unknown>;
+  origin: ChangeOrigin;
+  source?: SourceLocation;
+  owners: string[];
+  /** Set when policy keeps this change from being applied (for example prune is off). */
+  blocked?: string;
+}
+
+/** A resource whose live state could not be read: it is reported, never guessed. */
+export interface ReadFailure extends ResourceRef {
+  message: string;
+}
+
+export interface Plan {
+  changes: Change[];
+  diagnostics: Diagnostic[];
+  readFailures: ReadFailure[];
+}
+
+export type ResultStatus = 'applied' | 'skipped' | 'failed';
+
+export interface ChangeResult {
+  change: Change;
+  status: ResultStatus;
+  /** Why it was skipped, or the target's message when it failed. */
+  message?: string;
+  /** How many attempts apply took. */
+  attempts: number;
+}

@@ -1,0 +1,208 @@
+import { diffSpecs, jsonEqual, omitPaths } from './diff.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { Change, FieldChange, Plan, ReadFailure } from './plan-types.js';
+import type { ProviderSession, ResourceKind } from './provider.js';
+import type { ActualResource, DesiredResource, Lifecycle, ResourceRef } from './resource.js';
+import { providerOf, resourceKey } from './resource.js';
+
+/** A resource that was declared before (base or last converged commit) and is gone now. */
+export interface RemovedResource extends ResourceRef {
+  lifecycle: Lifecycle;
+  owners: string[];
+  source?: Change['source'];
+}
+
+export interface PlanRequest {
+  /** The resources this plan covers (the delta, or the whole model for full runs). */
+  desired: DesiredResource[];
+  /** Their specs before this change (PR base), to tell the PR's own changes from drift. */
+  baseSpecs?: ReadonlyMap<string, Record<string, unknown>>;
+  removed: RemovedResource[];
+  /**
+   * Full runs: read every live resource of these kinds and report the ones in scope that
+   * the model does not declare as extraneous.
+   */
+  full?: { kinds: string[]; inScope(ref: ResourceRef): boolean };
+  kindOf(kind: string): ResourceKind | undefined;
+  session(provider: string, target: string): ProviderSession;
+}
+
+interface Live {
+  byKey: Map<string, ActualResource>;
+  failures: Map<string, ReadFailure>;
+}
+
+function groupByTarget<T extends ResourceRef>(items: T[]): Map<string, { provider: string; target: string; items: T[] }> {
+  const groups = new Map<string, { provider: string; target: string; items: T[] }>();
+  for (const item of items) {
+    const provider = providerOf(item.kind);
+    const id = `${provider}\u0000${item.target}`;
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = { provider, target: item.target, items: [] }));
+    group.items.push(item);
+  }
+  return groups;
+}
+
+function refsToRead(request: PlanRequest): ResourceRef[] {
+  const refs = new Map<string, ResourceRef>();
+  const add = (ref: ResourceRef) => refs.set(resourceKey(ref), { kind: ref.kind, target: ref.target, name: ref.name });
+  for (const resource of request.desired) {
+    add(resource);
+    for (const name of resource.previousNames) add({ ...resource, name });
+  }
+  for (const removed of request.removed) add(removed);
+  return [...refs.values()];
+}
+
+async function readLive(request: PlanRequest): Promise<Live> {
+  const live: Live = { byKey: new Map(), failures: new Map() };
+  if (request.full) {
+    const kinds = new Set(request.full.kinds);
+    const targets = groupByTarget([...request.desired, ...request.removed]);
+    await Promise.all(
+      [...targets.values()].map(async ({ provider, target, items }) => {
+        const own = [...kinds].filter((k) => providerOf(k) === provider && items.some((i) => i.kind === k));
+        const result = await request.session(provider, target).readAll(own);
+        for (const resource of result.resources) live.byKey.set(resourceKey(resource), resource);
+        for (const failure of result.failures) live.failures.set(resourceKey(failure), failure);
+      }),
+    );
+    return live;
+  }
+  await Promise.all(
+    [...groupByTarget(refsToRead(request)).values()].map(async ({ provider, target, items }) => {
+      const results = await request.session(provider, target).read(items);
+      for (const result of results) {
+        const key = resourceKey(result.ref);
+        if (result.error !== undefined) live.failures.set(key, { ...result.ref, message: result.error });
+        else if (result.actual) live.byKey.set(key, result.actual);
+      }
+    }),
+  );
+  return live;
+}
+
+function diffResource(kind: ResourceKind | undefined, resource: DesiredResource, actual: ActualResource | undefined): FieldChange[] {
+  const desired = omitPaths(resource.spec, resource.lifecycle.ignoreFields);
+  if (!actual) return diffSpecs(desired, undefined);
+  const current = omitPaths(actual.spec, resource.lifecycle.ignoreFields);
+  return kind?.diff ? kind.diff(desired, current) : diffSpecs(desired, current);
+}
+
+/** A field is drift when the PR does not change it: base and head want the same value. */
+function markDrift(fields: FieldChange[], base: Record<string, unknown> | undefined): FieldChange[] {
+  if (!base) return fields;
+  return fields.map((field) => {
+    const baseValue = field.path.split('.').reduce<unknown>(
+      (node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined),
+      base,
+    );
+    return jsonEqual(baseValue, field.after) ? { ...field, drift: true } : field;
+  });
+}
+
+function planDesired(request: PlanRequest, resource: DesiredResource, live: Live, failures: ReadFailure[]): Change | undefined {
+  const key = resourceKey(resource);
+  const failure = live.failures.get(key);
+  if (failure) {
+    failures.push(failure);
+    return undefined;
+  }
+  const common = {
+    kind: resource.kind,
+    target: resource.target,
+    name: resource.name,
+    desired: resource.spec,
+    source: resource.source,
+    owners: resource.owners,
+  };
+  const kind = request.kindOf(resource.kind);
+  let actual = live.byKey.get(key);
+  let fromName: string | undefined;
+  if (!actual) {
+    for (const previous of resource.previousNames) {
+      const candidate = live.byKey.get(resourceKey({ ...resource, name: previous }));
+      if (candidate) {
+        actual = candidate;
+        fromName = previous;
+        break;
+      }
+    }
+  }
+  if (!actual) {
+    return { ...common, action: 'create', fields: diffResource(kind, resource, undefined), origin: 'model' };
+  }
+  const baseSpec = request.baseSpecs?.get(key);
+  const fields = markDrift(diffResource(kind, resource, actual), baseSpec);
+  const origin = fields.length > 0 && fields.every((f) => f.drift) && !fromName ? 'drift' : 'model';
+  if (fromName !== undefined) {
+    return { ...common, action: 'rename', fromName, fields, actual: actual.spec, origin };
+  }
+  return { ...common, action: fields.length === 0 ? 'noop' : 'update', fields, actual: actual.spec, origin };
+}
+
+/**
+ * Compare desired state with live state and return the plan: pure data, nothing written.
+ * Read failures are reported per resource; one failure never hides the other resources.
+ */
+export async function computePlan(request: PlanRequest): Promise<Plan> {
+  const diagnostics: Diagnostic[] = [];
+  const readFailures: ReadFailure[] = [];
+  const live = await readLive(request);
+  const changes: Change[] = [];
+  const claimed = new Set<string>();
+
+  for (const resource of request.desired) {
+    claimed.add(resourceKey(resource));
+    for (const name of resource.previousNames) claimed.add(resourceKey({ ...resource, name }));
+    const change = planDesired(request, resource, live, readFailures);
+    if (change) changes.push(change);
+  }
+
+  for (const removed of request.removed) {
+    const key = resourceKey(removed);
+    if (claimed.has(key)) continue;
+    claimed.add(key);
+    const failure = live.failures.get(key);
+    if (failure) {
+      readFailures.push(failure);
+      continue;
+    }
+    const actual = live.byKey.get(key);
+    if (!actual) continue;
+    changes.push({
+      kind: removed.kind,
+      target: removed.target,
+      name: removed.name,
+      action: 'delete',
+      fields: [],
+      actual: actual.spec,
+      origin: 'removed',
+      owners: removed.owners,
+      source: removed.source,
+      ...(removed.lifecycle.retain ? { blocked: 'lifecycle.retain is set' } : {}),
+    });
+  }
+
+  if (request.full) {
+    for (const [key, actual] of live.byKey) {
+      if (claimed.has(key) || !request.full.inScope(actual)) continue;
+      changes.push({
+        kind: actual.kind,
+        target: actual.target,
+        name: actual.name,
+        action: 'delete',
+        fields: [],
+        actual: actual.spec,
+        origin: 'extraneous',
+        owners: [],
+      });
+    }
+    // Failures of resources the model does not declare still belong in the report.
+    const reported = new Set(readFailures.map(resourceKey));
+    for (const [key, failure] of live.failures) if (!reported.has(key)) readFailures.push(failure);
+  }
+
+  return { changes, diagnostics, readFailures };
+}

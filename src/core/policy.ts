@@ -1,0 +1,50 @@
+import picomatch from 'picomatch';
+import type { Change } from './plan-types.js';
+import { resourceKey } from './resource.js';
+
+export interface DeletionPolicy {
+  /** Delete resources that left the model or were never in it. Off by default. */
+  prune: boolean;
+  /** Glob patterns on `kind/name` (or on the bare name) that are never deleted. */
+  protected: string[];
+  /** A run that would delete more than this deletes nothing and reports the list. */
+  maxDeletionsPerRun: number;
+  /** Set for one run by an admin to lift `maxDeletionsPerRun`. */
+  overrideMaxDeletions?: boolean;
+}
+
+export const DEFAULT_DELETION_POLICY: DeletionPolicy = { prune: false, protected: [], maxDeletionsPerRun: 5 };
+
+export interface PolicyOutcome {
+  changes: Change[];
+  /** Deletions the plan asked for, before policy. */
+  requestedDeletions: number;
+  /** True when the cap blocked every deletion of this run. */
+  capExceeded: boolean;
+}
+
+/**
+ * Decide which deletions may run. Deletions are never silently dropped: a blocked one stays
+ * in the plan with the reason, so the plan and the drift report show it as an exception.
+ */
+export function applyDeletionPolicy(changes: Change[], policy: DeletionPolicy): PolicyOutcome {
+  const isProtected = policy.protected.length > 0 ? picomatch(policy.protected, { dot: true }) : () => false;
+  const block = (change: Change, reason: string): Change => (change.blocked ? change : { ...change, blocked: reason });
+
+  let out = changes.map((change) => {
+    if (change.action !== 'delete' || change.blocked) return change;
+    const key = resourceKey(change);
+    if (isProtected(key) || isProtected(change.name)) return block(change, 'protected by a pattern in converge.yml');
+    if (!policy.prune) return block(change, 'prune is off in converge.yml');
+    return change;
+  });
+
+  const deletable = out.filter((c) => c.action === 'delete' && !c.blocked);
+  const requestedDeletions = out.filter((c) => c.action === 'delete').length;
+  const capExceeded = !policy.overrideMaxDeletions && deletable.length > policy.maxDeletionsPerRun;
+  if (capExceeded) {
+    const reason = `this run would delete ${deletable.length} resources, more than maxDeletionsPerRun (${policy.maxDeletionsPerRun}); nothing is deleted until an admin overrides`;
+    out = out.map((c) => (c.action === 'delete' && !c.blocked ? block(c, reason) : c));
+  }
+  return { changes: out, requestedDeletions, capExceeded };
+}

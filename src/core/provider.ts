@@ -1,0 +1,74 @@
+import type { z } from 'zod';
+import type { Diagnostic } from './diagnostics.js';
+import type { Change, FieldChange, ReadFailure } from './plan-types.js';
+import type { ActualResource, DesiredResource, ResourceRef } from './resource.js';
+
+/**
+ * One resource kind a provider manages. The spec schema validates what users write
+ * (strict: unknown fields are errors) and its output is what `diff` and `apply` receive.
+ */
+export interface ResourceKind<Spec extends Record<string, unknown> = Record<string, unknown>> {
+  /** Provider-qualified, for example `github.repository`. */
+  kind: string;
+  /** One line for docs and error messages. */
+  description: string;
+  spec: z.ZodType<Spec>;
+  /** Whether `previousNames` turn into a rename change (instead of being an error). */
+  renamable: boolean;
+  /** Returns a sentence when `name` cannot name this kind (for example a bad repository name). */
+  validateName?(name: string): string | undefined;
+  /**
+   * Pure: field changes that turn `actual` into `desired`. Only fields present in
+   * `desired` are compared, so a field the user did not set is never a change.
+   * Defaults to `diffSpecs`.
+   */
+  diff?(desired: Spec, actual: Spec): FieldChange[];
+}
+
+export interface ReadResult {
+  ref: ResourceRef;
+  /** Undefined when the resource does not exist live. */
+  actual?: ActualResource;
+  /** Set when the resource could not be read; the plan reports it instead of guessing. */
+  error?: string;
+}
+
+export interface ReadAllResult {
+  resources: ActualResource[];
+  failures: ReadFailure[];
+}
+
+/** A provider bound to one target (an org, a database), for the length of one job. */
+export interface ProviderSession {
+  /** Live state of exactly these resources, one result per ref, with as few calls as possible. */
+  read(refs: ResourceRef[]): Promise<ReadResult[]>;
+  /** Every live resource of these kinds in the target, read in bulk (full runs). */
+  readAll(kinds: string[]): Promise<ReadAllResult>;
+  /**
+   * Make one change real. Idempotent: applying a change that already took effect succeeds.
+   * Throws a ConvergeError subclass; the class decides retry or failure.
+   */
+  apply(change: Change): Promise<void>;
+  /** Cross-resource and live checks (for example: does this team exist?), as diagnostics. */
+  validate?(resources: DesiredResource[]): Promise<Diagnostic[]>;
+  close(): Promise<void>;
+}
+
+export interface TargetConfig<Settings> {
+  /** The target's name in converge.yml (`default` when a provider has a single target). */
+  name: string;
+  settings: Settings;
+}
+
+/**
+ * A provider manages one kind of target system. `Deps` is what the host process hands
+ * every provider (clients, environment, logger); the engine never looks inside it.
+ */
+export interface Provider<Settings = unknown, Deps = unknown> {
+  name: string;
+  /** Kinds in dependency order: creates run in this order, deletes in reverse. */
+  kinds: ResourceKind<any>[];
+  /** Schema of one target's settings in converge.yml. */
+  targetSettings: z.ZodType<Settings>;
+  connect(target: TargetConfig<Settings>, deps: Deps): Promise<ProviderSession>;
+}
