@@ -38,7 +38,7 @@ const error = (code: string, message: string, location?: Diagnostic['location'],
   ...(resource ? { resource } : {}),
 });
 
-function loadSettings(files: ConfigFiles, registry: Registry, diagnostics: Diagnostic[]): { settings: Settings; targets: Targets } {
+function loadSettings(files: ConfigFiles, registry: Registry, diagnostics: Diagnostic[]): { settings: Settings; targets: Targets; valid: boolean } {
   const fallback = Settings.parse({});
   const targets: Targets = new Map();
   const text = files.get(SETTINGS_FILE);
@@ -54,7 +54,10 @@ function loadSettings(files: ConfigFiles, registry: Registry, diagnostics: Diagn
     if (doc) {
       const result = Settings.safeParse(doc.value);
       if (result.success) settings = result.data;
-      else diagnostics.push(...issuesToDiagnostics(result.error.issues, doc, [], SETTINGS_FILE));
+      else {
+        diagnostics.push(...issuesToDiagnostics(result.error.issues, doc, [], SETTINGS_FILE));
+        return { settings, targets, valid: false };
+      }
     }
   }
   for (const [name, raw] of Object.entries(settings.providers)) {
@@ -78,7 +81,7 @@ function loadSettings(files: ConfigFiles, registry: Registry, diagnostics: Diagn
     }
     targets.set(name, resolved);
   }
-  return { settings, targets };
+  return { settings, targets, valid: !diagnostics.some((d) => d.location?.file === SETTINGS_FILE) };
 }
 
 interface PendingResource {
@@ -108,7 +111,7 @@ function resolveTarget(envelope: ResourceDocument, targets: Targets): string | {
  */
 export function loadModel(files: ConfigFiles, registry: Registry): Model {
   const diagnostics: Diagnostic[] = [];
-  const { settings, targets } = loadSettings(files, registry, diagnostics);
+  const { settings, targets, valid: settingsValid } = loadSettings(files, registry, diagnostics);
   const included = picomatch(settings.include, { dot: true });
   const excluded = picomatch(settings.exclude, { dot: true });
 
@@ -166,6 +169,8 @@ export function loadModel(files: ConfigFiles, registry: Registry): Model {
     }
     const target = resolveTarget(envelope, targets);
     if (typeof target !== 'string') {
+      // With a broken converge.yml every resource would repeat the same error: report it once.
+      if (!settingsValid) continue;
       diagnostics.push(error('resource.target', `${label}: ${target.error}.`, doc.locate(envelope.target ? ['target'] : ['kind']), label));
       continue;
     }
@@ -220,6 +225,12 @@ export function loadModel(files: ConfigFiles, registry: Registry): Model {
     resources.push(resource);
   }
   checkPreviousNames(resources, byKey, diagnostics);
+  diagnostics.sort(
+    (a, b) =>
+      (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+      (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+      (a.location?.column ?? 0) - (b.location?.column ?? 0),
+  );
 
   const fileIndex = new Map<string, Set<string>>();
   for (const resource of resources) {
@@ -270,4 +281,10 @@ function checkPreviousNames(resources: DesiredResource[], byKey: Map<string, Des
       claimed.set(key, resource);
     }
   }
+}
+
+/** Whether a path is part of the model under these settings (converge.yml always is). */
+export function isConfigPath(settings: Settings, path: string): boolean {
+  if (path === SETTINGS_FILE) return true;
+  return picomatch.isMatch(path, settings.include, { dot: true }) && !picomatch.isMatch(path, settings.exclude, { dot: true });
 }

@@ -75,7 +75,20 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
       });
     }
     if (doc.errors.length > 0) return;
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // For example an alias without its anchor, or an alias bomb past maxAliasCount.
+      const start = lines.linePos(doc.range?.[0] ?? 0);
+      diagnostics.push({
+        severity: 'error',
+        code: 'yaml.syntax',
+        message: `YAML error in ${file}: ${firstLine(error instanceof Error ? error.message : String(error))}.`,
+        location: { file, line: start.line, column: start.col },
+      });
+      return;
+    }
     // An empty document (for example a trailing `---`) declares nothing.
     if (value === null || value === undefined) return;
     documents.push({ file, index, value, locate: makeLocate(file, doc, lines) });

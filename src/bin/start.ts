@@ -1,0 +1,77 @@
+import { createProbot, run } from 'probot';
+import { convergeApp } from '../app/index.js';
+import { createRegistry } from '../providers/index.js';
+import { connectRedis } from '../queue/connection.js';
+import { Queues } from '../queue/queues.js';
+import { readEnv } from '../settings/env.js';
+import { startWorkers } from '../worker/index.js';
+import { processFullRunJob } from '../worker/full-run-job.js';
+
+type Role = 'all' | 'web' | 'worker';
+
+/**
+ * `web` serves webhooks (Probot), `worker` runs jobs, `all` (the default) does both in one
+ * process. Without app credentials, `web` and `all` start Probot's registration flow from
+ * app.yml instead of failing.
+ */
+async function main(role: Role): Promise<void> {
+  const env = readEnv();
+  const registered = Boolean(process.env.APP_ID && (process.env.PRIVATE_KEY || process.env.PRIVATE_KEY_PATH));
+  if (!registered) {
+    if (role === 'worker') throw new Error('APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) are required to run a worker. Register the app first: run `npm start` and follow the setup page.');
+    // Probot's setup mode: serves the manifest flow from app.yml and writes .env.
+    await run(() => undefined);
+    return;
+  }
+
+  const redis = await connectRedis({ url: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true' });
+  const stops: Array<() => Promise<void>> = [];
+
+  if (role !== 'web') {
+    const probot = createProbot();
+    const registry = createRegistry();
+    const workers = startWorkers(
+      {
+        auth: (installationId) => probot.auth(installationId),
+        registry,
+        env,
+        processEnv: process.env,
+        log: probot.log.child({ name: 'worker' }),
+      },
+      { connection: redis, prefix: env.CONVERGE_QUEUE_PREFIX, concurrency: env.CONVERGE_WORKER_CONCURRENCY, fullRun: processFullRunJob },
+    );
+    stops.push(() => workers.close());
+    probot.log.info({ role }, 'workers started');
+  }
+
+  if (role !== 'worker') {
+    const queues = new Queues(redis, env.CONVERGE_QUEUE_PREFIX);
+    const server = await run(convergeApp({ queues, env }));
+    stops.push(async () => {
+      await server.stop();
+      await queues.close();
+    });
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.info(`${signal}: finishing active jobs, then exiting`);
+    for (const s of stops) await s();
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+const role = (process.argv[2] ?? 'all') as Role;
+if (!['all', 'web', 'worker'].includes(role)) {
+  console.error(`Unknown role "${role}": use web, worker or all.`);
+  process.exit(2);
+}
+main(role).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+import picomatch from 'picomatch';
+import { applyPlan, kindOrderFrom } from '../core/apply.js';
+import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
+import { computePlan } from '../core/plan.js';
+import type { ChangeResult, Plan } from '../core/plan-types.js';
+import { applyDeletionPolicy, type PolicyOutcome } from '../core/policy.js';
+import type { Registry } from '../core/registry.js';
+import { providerOf, type ResourceRef } from '../core/resource.js';
+import type { Model } from '../config/load.js';
+import { selectChanged, type Selection } from './select.js';
+import { Sessions } from './sessions.js';
+
+export interface PlanRunInput<Deps> {
+  registry: Registry<Deps>;
+  head: Model;
+  /** The model at the comparison commit (PR base, last converged commit); none on a first run. */
+  base?: Model;
+  changed: readonly string[] | 'all';
+  deps: Deps;
+  /** Full run: read everything in bulk and report extraneous live resources. */
+  full?: boolean;
+  /** An admin lifted maxDeletionsPerRun for this run. */
+  overrideMaxDeletions?: boolean;
+}
+
+export interface PlanRun {
+  plan: Plan;
+  policy: PolicyOutcome;
+  selection: Selection;
+  sessions: Sessions<unknown>;
+}
+
+function scopeMatcher(model: Model): (ref: ResourceRef) => boolean {
+  const matchers = new Map(
+    Object.entries(model.settings.scope).map(([kind, scope]) => {
+      const include = picomatch(scope.include, { dot: true });
+      const exclude = scope.exclude.length > 0 ? picomatch(scope.exclude, { dot: true }) : () => false;
+      return [kind, (name: string) => include(name) && !exclude(name)] as const;
+    }),
+  );
+  return (ref) => matchers.get(ref.kind)?.(ref.name) ?? true;
+}
+
+function emptyRun(diagnostics: Diagnostic[], selection: Selection, sessions: Sessions<unknown>): PlanRun {
+  return {
+    plan: { changes: [], diagnostics, readFailures: [] },
+    policy: { changes: [], requestedDeletions: 0, capExceeded: false },
+    selection,
+    sessions,
+  };
+}
+
+/**
+ * Build the plan for one job: select the touched resources (or all of them for a full run),
+ * connect their targets, run provider validation, read live state, diff, and apply the
+ * deletion policy. Invalid configuration stops here with diagnostics and no reads.
+ * The caller closes `sessions` when done.
+ */
+export async function runPlan<Deps>(input: PlanRunInput<Deps>): Promise<PlanRun> {
+  const { head, registry } = input;
+  const sessions = new Sessions(registry, head.targets, input.deps) as Sessions<unknown>;
+  const selection: Selection = input.full
+    ? { desired: head.resources, removed: [], baseSpecs: new Map(), everything: true }
+    : selectChanged(head, input.base, input.changed);
+  if (hasErrors(head.diagnostics)) return emptyRun(head.diagnostics, selection, sessions);
+
+  const refs = [...selection.desired, ...selection.removed];
+  await sessions.connect(refs);
+
+  const diagnostics = [...head.diagnostics];
+  const byProvider = new Map<string, typeof selection.desired>();
+  for (const resource of selection.desired) {
+    const id = `${providerOf(resource.kind)}\u0000${resource.target}`;
+    byProvider.set(id, [...(byProvider.get(id) ?? []), resource]);
+  }
+  for (const [id, resources] of byProvider) {
+    const [provider, target] = id.split('\u0000') as [string, string];
+    const session = sessions.session(provider, target);
+    if (session.validate) diagnostics.push(...(await session.validate(resources)));
+  }
+  if (hasErrors(diagnostics)) return emptyRun(diagnostics, selection, sessions);
+
+  const kinds = [...new Set(head.resources.map((r) => r.kind))];
+  const plan = await computePlan({
+    desired: selection.desired,
+    removed: selection.removed,
+    baseSpecs: selection.baseSpecs,
+    ...(input.full ? { full: { kinds, inScope: scopeMatcher(head) } } : {}),
+    kindOf: (kind) => registry.kind(kind),
+    session: (provider, target) => sessions.session(provider, target),
+  });
+  plan.diagnostics.push(...diagnostics);
+  const policy = applyDeletionPolicy(plan.changes, {
+    prune: head.settings.prune.enabled,
+    protected: head.settings.prune.protected,
+    maxDeletionsPerRun: head.settings.prune.maxDeletionsPerRun,
+    overrideMaxDeletions: input.overrideMaxDeletions ?? false,
+  });
+  plan.changes = policy.changes;
+  return { plan, policy, selection, sessions };
+}
+
+/** Apply a plan built by runPlan through the same sessions. */
+export async function runApply(run: PlanRun, registry: Registry<any>, concurrency: number): Promise<ChangeResult[]> {
+  return applyPlan(run.plan, {
+    session: (provider, target) => run.sessions.session(provider, target),
+    kindOrder: kindOrderFrom(registry.kinds()),
+    concurrency,
+  });
+}

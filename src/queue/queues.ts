@@ -1,0 +1,56 @@
+import { Queue } from 'bullmq';
+import type { RedisConnection } from './connection.js';
+import { CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type ConvergeJob, type FullRunJob, type PlanJob } from './jobs.js';
+
+const retained = { removeOnComplete: { count: 1000, age: 7 * 24 * 3600 }, removeOnFail: { count: 5000 } } as const;
+
+/** The producer side of the queues; what web processes (and the CLI) use. */
+export class Queues {
+  readonly plan: Queue<PlanJob>;
+  readonly converge: Queue<ConvergeJob | FullRunJob>;
+
+  constructor(connection: RedisConnection, prefix: string) {
+    this.plan = new Queue<PlanJob>(PLAN_QUEUE, { connection, prefix });
+    this.converge = new Queue<ConvergeJob | FullRunJob>(CONVERGE_QUEUE, { connection, prefix });
+  }
+
+  /**
+   * One plan per PR head: a redelivered webhook finds the same dedup id and adds nothing.
+   * Re-runs pass a delivery id so they plan again.
+   */
+  async enqueuePlan(job: PlanJob, rerunId?: string): Promise<void> {
+    const id = `plan:${repoKey(job)}#${job.pullNumber}@${job.headSha}${rerunId ? `:${rerunId}` : ''}`;
+    await this.plan.add('plan', job, {
+      ...retained,
+      deduplication: { id },
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 2000 },
+    });
+  }
+
+  /**
+   * At most one active and one waiting convergence per config repo: a burst of pushes
+   * collapses into the waiting job, which converges to whatever head is current when it runs.
+   */
+  async enqueueConverge(job: ConvergeJob): Promise<void> {
+    await this.converge.add('converge', job, {
+      ...retained,
+      deduplication: { id: `converge:${repoKey(job)}`, keepLastIfActive: true },
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 5000 },
+    });
+  }
+
+  async enqueueFullRun(job: FullRunJob): Promise<void> {
+    await this.converge.add('full-run', job, {
+      ...retained,
+      deduplication: { id: `full-run:${repoKey(job)}`, keepLastIfActive: true },
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 30_000 },
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.plan.close(), this.converge.close()]);
+  }
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { ConfigurationError } from '../core/errors.js';
+
+/**
+ * Converge's own settings from the environment. Probot's variables (APP_ID, PRIVATE_KEY,
+ * WEBHOOK_SECRET, GHE_HOST, REDIS_URL, ...) are read by Probot itself; these are only the
+ * ones Probot has no equivalent for. Every one is documented in .env.example.
+ */
+const Env = z.object({
+  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  /** `true` connects to a Redis Cluster (REDIS_URL names one node). */
+  REDIS_CLUSTER: z.enum(['true', 'false']).default('false'),
+  /** Name of the config repo within each org the app is installed in. */
+  CONVERGE_CONFIG_REPO: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a repository name').default('converge-config'),
+  /** Queue key prefix; the braces make it a Redis Cluster hash tag. */
+  CONVERGE_QUEUE_PREFIX: z.string().min(1).default('{converge}'),
+  /** Jobs one worker process runs at once (across config repos). */
+  CONVERGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Changes applied at once per provider target. */
+  CONVERGE_APPLY_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  /** Minimum milliseconds between two writes to GitHub per installation (secondary rate limits). */
+  CONVERGE_WRITE_SPACING_MS: z.coerce.number().int().min(0).default(1000),
+  /** Check run names. */
+  CONVERGE_PLAN_CHECK_NAME: z.string().min(1).default('Converge plan'),
+  CONVERGE_APPLY_CHECK_NAME: z.string().min(1).default('Converge apply'),
+});
+export type AppEnv = z.infer<typeof Env>;
+
+export function readEnv(env: Readonly<Record<string, string | undefined>> = process.env): AppEnv {
+  const result = Env.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigurationError(`Invalid environment: ${problems}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+import type { Settings } from '../config/schema.js';
+import type { Registry } from '../core/registry.js';
+import type { RepoJob } from '../queue/jobs.js';
+import type { GitHubClient, ProviderDeps } from '../providers/deps.js';
+import type { AppEnv } from '../settings/env.js';
+
+/** Everything a job processor needs from its process; built once per worker process. */
+export interface WorkerContext {
+  /** An Octokit authenticated as the installation (honours GHE_HOST / GHE_PROTOCOL). */
+  auth(installationId: number): Promise<GitHubClient>;
+  registry: Registry<ProviderDeps>;
+  env: AppEnv;
+  /** The process environment providers read secrets and connection strings from. */
+  processEnv: Readonly<Record<string, string | undefined>>;
+  log: Logger;
+  /** Called with each config repo's settings after a convergence loads them (schedules). */
+  onSettings?(job: RepoJob, settings: Settings): Promise<void>;
+  /** Extra provider dependencies (for example a shared write pacer). */
+  providerDeps?: Partial<ProviderDeps>;
+}
+
+export function providerDeps(context: WorkerContext, client: GitHubClient, owner: string, log: Logger): ProviderDeps {
+  return {
+    ...context.providerDeps,
+    github: { ...context.providerDeps?.github, client, owner },
+    env: context.processEnv,
+    log,
+  };
+}
