@@ -3,6 +3,7 @@ import { convergeApp } from '../app/index.js';
 import { createRegistry } from '../providers/index.js';
 import { connectRedis } from '../queue/connection.js';
 import { Queues } from '../queue/queues.js';
+import { syncSchedule } from '../queue/schedules.js';
 import { readEnv } from '../settings/env.js';
 import { startWorkers } from '../worker/index.js';
 import { processFullRunJob } from '../worker/full-run-job.js';
@@ -24,10 +25,14 @@ async function main(role: Role): Promise<void> {
     return;
   }
 
-  const redis = await connectRedis({ url: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true' });
+  const redisSettings = { url: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true' };
   const stops: Array<() => Promise<void>> = [];
 
   if (role !== 'web') {
+    const redis = await connectRedis({ ...redisSettings, role: 'worker' });
+    stops.push(async () => redis.disconnect());
+    const producer = new Queues(redis, env.CONVERGE_QUEUE_PREFIX);
+    stops.push(() => producer.close());
     const probot = createProbot();
     const registry = createRegistry();
     const workers = startWorkers(
@@ -37,6 +42,7 @@ async function main(role: Role): Promise<void> {
         env,
         processEnv: process.env,
         log: probot.log.child({ name: 'worker' }),
+        onSettings: (job, settings) => syncSchedule(producer.converge, job, settings),
       },
       { connection: redis, prefix: env.CONVERGE_QUEUE_PREFIX, concurrency: env.CONVERGE_WORKER_CONCURRENCY, fullRun: processFullRunJob },
     );
@@ -45,11 +51,13 @@ async function main(role: Role): Promise<void> {
   }
 
   if (role !== 'worker') {
+    const redis = await connectRedis({ ...redisSettings, role: 'producer' });
     const queues = new Queues(redis, env.CONVERGE_QUEUE_PREFIX);
     const server = await run(convergeApp({ queues, env }));
     stops.push(async () => {
       await server.stop();
       await queues.close();
+      redis.disconnect();
     });
   }
 
@@ -58,8 +66,8 @@ async function main(role: Role): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.info(`${signal}: finishing active jobs, then exiting`);
-    for (const s of stops) await s();
-    redis.disconnect();
+    // Last started, first stopped: workers finish before their Redis connection closes.
+    for (const s of stops.reverse()) await s();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

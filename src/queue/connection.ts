@@ -6,6 +6,12 @@ export type RedisConnection = Redis | Cluster;
 export interface RedisSettings {
   url: string;
   cluster: boolean;
+  /**
+   * `worker` connections wait out Redis restarts (BullMQ needs that for blocking commands);
+   * `producer` connections fail fast, so a webhook that cannot be enqueued answers 5xx and
+   * GitHub records a failed delivery that can be redelivered.
+   */
+  role?: 'worker' | 'producer';
 }
 
 /**
@@ -13,7 +19,10 @@ export interface RedisSettings {
  * (blocking commands must wait out reconnects instead of failing).
  */
 export function createRedis(settings: RedisSettings): RedisConnection {
-  const options = { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: true } as const;
+  const options =
+    settings.role === 'producer'
+      ? ({ maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3000, enableReadyCheck: true, lazyConnect: true } as const)
+      : ({ maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: true } as const);
   if (!settings.cluster) return new Redis(settings.url, options);
   const url = new URL(settings.url);
   return new Cluster([{ host: url.hostname, port: Number(url.port || 6379) }], {

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { Probot, ProbotOctokit } from 'probot';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { convergeApp } from '../../src/app/index.js';
+import { createRedis } from '../../src/queue/connection.js';
+import { Queues } from '../../src/queue/queues.js';
+import { readEnv } from '../../src/settings/env.js';
+import { deleteKeys, REDIS_URL, testPrefix } from '../support/redis.js';
+import { atRepo, example, sign } from '../support/webhooks.js';
+
+const SECRET = 'test-secret';
+const CONFIG_REPO = 'org-config';
+
+describe('webhook handlers', () => {
+  let prefix: string;
+  let redis: Redis;
+  let queues: Queues;
+  let server: Server;
+  let url: string;
+
+  beforeEach(async () => {
+    prefix = testPrefix();
+    redis = createRedis({ url: REDIS_URL, cluster: false, role: 'producer' }) as Redis;
+    await redis.connect();
+    queues = new Queues(redis, prefix);
+    const env = readEnv({ CONVERGE_CONFIG_REPO: CONFIG_REPO });
+    const probot = new Probot({
+      appId: 1,
+      privateKey: 'unused: handlers never call GitHub',
+      secret: SECRET,
+      log: pino({ level: 'silent' }),
+      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    });
+    await probot.load(convergeApp({ queues, env }));
+    const middleware = await probot.getNodeMiddleware({ log: pino({ level: 'silent' }) });
+    server = createServer((req, res) => {
+      void Promise.resolve(middleware(req, res)).then((handled) => {
+        if (!handled) res.writeHead(404).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
+  });
+
+  afterEach(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await queues.close();
+    redis.disconnect();
+    await deleteKeys(prefix);
+  });
+
+  async function deliver(name: string, payload: object, options: { id?: string; signature?: string | null } = {}) {
+    const body = JSON.stringify(payload);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'x-github-event': name,
+      'x-github-delivery': options.id ?? randomUUID(),
+    };
+    if (options.signature !== null) headers['x-hub-signature-256'] = options.signature ?? sign(SECRET, body);
+    return fetch(url, { method: 'POST', headers, body });
+  }
+
+  const jobs = async () => ({
+    plan: await queues.plan.getJobs(['waiting', 'delayed', 'active']),
+    converge: await queues.converge.getJobs(['waiting', 'delayed', 'active']),
+  });
+
+  const prOpened = () =>
+    example('pull_request', 'opened', (p) => atRepo(p, 'acme', CONFIG_REPO));
+
+  it('enqueues one plan job for a PR to the config repo', async () => {
+    const payload = prOpened();
+    const response = await deliver('pull_request', payload);
+    expect(response.status).toBe(200);
+    const { plan } = await jobs();
+    expect(plan.map((j) => j.data)).toEqual([
+      { installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: payload.number, headSha: payload.pull_request.head.sha, baseSha: payload.pull_request.base.sha },
+    ]);
+  });
+
+  it('plans synchronize and reopened too', async () => {
+    await deliver('pull_request', example('pull_request', 'synchronize', (p) => atRepo(p, 'acme', CONFIG_REPO)));
+    await deliver('pull_request', example('pull_request', 'reopened', (p) => atRepo(p, 'acme', CONFIG_REPO)));
+    expect((await jobs()).plan.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('ignores other repositories, PRs into other branches and other actions', async () => {
+    await deliver('pull_request', example('pull_request', 'opened'));
+    await deliver('pull_request', example('pull_request', 'opened', (p) => {
+      atRepo(p, 'acme', CONFIG_REPO);
+      p.pull_request.base.ref = 'release';
+    }));
+    await deliver('pull_request', example('pull_request', 'labeled', (p) => atRepo(p, 'acme', CONFIG_REPO)));
+    expect(await jobs()).toEqual({ plan: [], converge: [] });
+  });
+
+  it('collapses a redelivered webhook into one job', async () => {
+    const payload = prOpened();
+    const id = randomUUID();
+    await deliver('pull_request', payload, { id });
+    await deliver('pull_request', payload, { id });
+    expect((await jobs()).plan).toHaveLength(1);
+  });
+
+  it('rejects a bad or missing signature and queues nothing', async () => {
+    const payload = prOpened();
+    const bad = await deliver('pull_request', payload, { signature: sign('wrong', JSON.stringify(payload)) });
+    const missing = await deliver('pull_request', payload, { signature: null });
+    expect(bad.status).toBeGreaterThanOrEqual(400);
+    expect(missing.status).toBeGreaterThanOrEqual(400);
+    expect(await jobs()).toEqual({ plan: [], converge: [] });
+  });
+
+  it('enqueues convergence for pushes to the default branch only, collapsing bursts', async () => {
+    const push = (ref: string, after: string) =>
+      example('push', undefined, (p) => {
+        atRepo(p, 'acme', CONFIG_REPO);
+        p.ref = ref;
+        p.after = after;
+      });
+    await deliver('push', push('refs/tags/v1', 'a'.repeat(40)));
+    await deliver('push', push('refs/heads/feature', 'b'.repeat(40)));
+    expect((await jobs()).converge).toEqual([]);
+    for (const sha of ['1', '2', '3']) await deliver('push', push('refs/heads/master', sha.repeat(40)));
+    const { converge } = await jobs();
+    expect(converge).toHaveLength(1);
+    expect(converge[0]!.data).toMatchObject({ owner: 'acme', repo: CONFIG_REPO, installationId: 1 });
+  });
+
+  it('re-plans when the plan check is re-run, for each PR of the check', async () => {
+    const payload = example('check_run', 'rerequested', (p) => {
+      atRepo(p, 'acme', CONFIG_REPO);
+      p.check_run.name = 'Converge plan';
+      p.check_run.pull_requests = [{ number: 7, id: 1, url: 'x', head: { ref: 'f', sha: p.check_run.head_sha, repo: p.repository }, base: { ref: p.repository.default_branch, sha: 'c'.repeat(40), repo: p.repository } }];
+    });
+    await deliver('check_run', payload);
+    const { plan } = await jobs();
+    expect(plan.map((j) => [j.data.pullNumber, j.data.headSha])).toEqual([[7, payload.check_run.head_sha]]);
+  });
+
+  it('starts a full run on `/converge full-run` and passes who asked', async () => {
+    await deliver('issue_comment', example('issue_comment', 'created', (p) => {
+      atRepo(p, 'acme', CONFIG_REPO);
+      p.comment.body = '/converge full-run --allow-deletions';
+    }));
+    await deliver('issue_comment', example('issue_comment', 'created', (p) => atRepo(p, 'acme', CONFIG_REPO)));
+    const { converge } = await jobs();
+    expect(converge.map((j) => [j.name, j.data])).toEqual([
+      ['full-run', expect.objectContaining({ reason: 'manual', overrideMaxDeletions: true, requestedBy: expect.any(String) })],
+    ]);
+  });
+
+  it('answers 5xx when the job cannot be enqueued, so GitHub can redeliver', async () => {
+    redis.disconnect();
+    const response = await deliver('pull_request', prOpened());
+    expect(response.status).toBeGreaterThanOrEqual(500);
+  });
+});
