@@ -1,0 +1,39 @@
+import { createProbot } from 'probot';
+import { connectRedis } from '../queue/connection.js';
+import { Queues } from '../queue/queues.js';
+import { readEnv } from '../settings/env.js';
+
+/**
+ * `npm run full-run -- owner/repo [--allow-deletions]`: enqueue a full reconciliation of a
+ * config repo now. Needs the app's credentials (to find the installation) and Redis.
+ */
+async function main(args: string[]): Promise<void> {
+  const target = args.find((a) => !a.startsWith('--'));
+  const match = target?.match(/^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/);
+  if (!match) throw new Error('Usage: npm run full-run -- <owner>/<config-repo> [--allow-deletions]');
+  const [, owner, repo] = match as unknown as [string, string, string];
+  const env = readEnv();
+  const probot = createProbot();
+  const app = await probot.auth();
+  const { data: installation } = await app.rest.apps.getRepoInstallation({ owner, repo });
+  const redis = await connectRedis({ url: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true', role: 'producer' });
+  const queues = new Queues(redis, env.CONVERGE_QUEUE_PREFIX);
+  try {
+    await queues.enqueueFullRun({
+      installationId: installation.id,
+      owner,
+      repo,
+      reason: 'manual',
+      ...(args.includes('--allow-deletions') ? { overrideMaxDeletions: true } : {}),
+    });
+    console.info(`Full run of ${owner}/${repo} enqueued; a worker will pick it up.`);
+  } finally {
+    await queues.close();
+    redis.disconnect();
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
