@@ -130,10 +130,13 @@ function planDesired(request: PlanRequest, resource: DesiredResource, live: Live
       }
     }
   }
-  if (!actual) {
-    return { ...common, action: 'create', fields: diffResource(kind, resource, undefined), origin: 'model' };
-  }
   const baseSpec = request.baseSpecs?.get(key);
+  if (!actual) {
+    // Declared unchanged at base yet missing live: someone deleted it; merging recreates it.
+    const fields = markDrift(diffResource(kind, resource, undefined), baseSpec);
+    const origin = fields.length > 0 && fields.every((f) => f.drift) ? 'drift' : 'model';
+    return { ...common, action: 'create', fields, origin };
+  }
   const fields = markDrift(diffResource(kind, resource, actual), baseSpec);
   const origin = fields.length > 0 && fields.every((f) => f.drift) && !fromName ? 'drift' : 'model';
   if (fromName !== undefined) {

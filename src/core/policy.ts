@@ -21,6 +21,7 @@ export interface PolicyOutcome {
   requestedDeletions: number;
   /** True when the cap blocked every deletion of this run. */
   capExceeded: boolean;
+  maxDeletionsPerRun: number;
 }
 
 /**
@@ -46,5 +47,5 @@ export function applyDeletionPolicy(changes: Change[], policy: DeletionPolicy): 
     const reason = `this run would delete ${deletable.length} resources, more than maxDeletionsPerRun (${policy.maxDeletionsPerRun}); nothing is deleted until an admin overrides`;
     out = out.map((c) => (c.action === 'delete' && !c.blocked ? block(c, reason) : c));
   }
-  return { changes: out, requestedDeletions, capExceeded };
+  return { changes: out, requestedDeletions, capExceeded, maxDeletionsPerRun: policy.maxDeletionsPerRun };
 }

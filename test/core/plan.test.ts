@@ -73,6 +73,12 @@ describe('computing a plan', () => {
     expect(plan.changes[0]!.origin).toBe('model');
   });
 
+  it('calls a resource deleted live behind an unchanged spec drift', async () => {
+    const { request } = setup();
+    const plan = await computePlan(request({ desired: [desired('mem.widget', 'a', { size: 1 })], baseSpecs: new Map([['mem.widget/a', { size: 1 }]]) }));
+    expect(plan.changes.map((c) => [c.action, c.origin])).toEqual([['create', 'drift']]);
+  });
+
   it('deletes removed resources that still exist, and blocks retained ones', async () => {
     const { target, request } = setup();
     live(target, 'gone', { size: 1 });
