@@ -44,7 +44,7 @@ function scopeMatcher(model: Model): (ref: ResourceRef) => boolean {
 function emptyRun(diagnostics: Diagnostic[], selection: Selection, sessions: Sessions<unknown>): PlanRun {
   return {
     plan: { changes: [], diagnostics, readFailures: [] },
-    policy: { changes: [], requestedDeletions: 0, capExceeded: false },
+    policy: { changes: [], requestedDeletions: 0, capExceeded: false, maxDeletionsPerRun: 0 },
     selection,
     sessions,
   };

@@ -25,7 +25,7 @@ export interface FullRunOutcome {
 function reportFor(run: PlanRun, changes: Change[], key: string, title: string, context: string): DriftReport {
   const output = renderPlan({
     plan: { changes, diagnostics: [], readFailures: run.plan.readFailures },
-    policy: { requestedDeletions: changes.filter((c) => c.action === 'delete').length, capExceeded: run.policy.capExceeded },
+    policy: { ...run.policy, requestedDeletions: changes.filter((c) => c.action === 'delete').length },
     context: { description: context, subject: 'commit' },
   });
   return { key, title, body: `${output.summary}\n\n${output.text}` };

@@ -1,6 +1,6 @@
 import { loadModel, isConfigPath } from '../config/load.js';
 import { toConvergeError } from '../core/errors.js';
-import { renderPlan } from '../core/render/index.js';
+import { renderNoManagedFiles, renderPlan } from '../core/render/index.js';
 import { runPlan, type PlanRun } from '../engine/run.js';
 import { finishCheckRun, startCheckRun } from '../github/check-runs.js';
 import { compareCommits, fetchSnapshot } from '../github/snapshot.js';
@@ -42,11 +42,7 @@ export async function processPlanJob(
     const head = loadModel(headFiles, context.registry);
     const touched = comparison.paths === 'all' || comparison.paths.some((p) => isConfigPath(head.settings, p));
     if (!touched) {
-      await finishCheckRun(client, ref, checkRunId, {
-        conclusion: 'neutral',
-        title: 'No managed files changed',
-        summary: 'This pull request changes no file that Converge manages, so merging it changes nothing.',
-      });
+      await finishCheckRun(client, ref, checkRunId, renderNoManagedFiles());
       return { checkRunId, conclusion: 'neutral' };
     }
     const base = loadModel(await fetchSnapshot(client, ref, comparison.mergeBase), context.registry);

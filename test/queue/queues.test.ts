@@ -54,7 +54,7 @@ describe('queues', () => {
     expect(await queues.converge.getJobCounts('active', 'waiting', 'delayed')).toMatchObject({ active: 1 });
     release();
     await new Promise<void>((resolve) => {
-      const check = async () => ((await queues.converge.getJobCounts('active', 'waiting', 'delayed', 'completed')).completed >= 2 ? resolve() : setTimeout(check, 20));
+      const check = async () => ((await queues.converge.getJobCounts('active', 'waiting', 'delayed', 'completed')).completed! >= 2 ? resolve() : setTimeout(check, 20));
       void check();
     });
     await new Promise((r) => setTimeout(r, 200));
