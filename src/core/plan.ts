@@ -3,7 +3,7 @@ import type { Diagnostic } from './diagnostics.js';
 import type { Change, FieldChange, Plan, ReadFailure } from './plan-types.js';
 import type { ProviderSession, ResourceKind } from './provider.js';
 import type { ActualResource, DesiredResource, Lifecycle, ResourceRef } from './resource.js';
-import { providerOf, resourceKey } from './resource.js';
+import { providerOf, refOf, resourceKey } from './resource.js';
 
 /** A resource that was declared before (base or last converged commit) and is gone now. */
 export interface RemovedResource extends ResourceRef {
@@ -63,16 +63,29 @@ async function readLive(request: PlanRequest): Promise<Live> {
     await Promise.all(
       [...targets.values()].map(async ({ provider, target, items }) => {
         const own = [...kinds].filter((k) => providerOf(k) === provider && items.some((i) => i.kind === k));
-        const result = await request.session(provider, target).readAll(own);
-        for (const resource of result.resources) live.byKey.set(resourceKey(resource), resource);
-        for (const failure of result.failures) live.failures.set(resourceKey(failure), failure);
+        try {
+          const result = await request.session(provider, target).readAll(own);
+          for (const resource of result.resources) live.byKey.set(resourceKey(resource), resource);
+          for (const failure of result.failures) live.failures.set(resourceKey(failure), failure);
+        } catch (error) {
+          // The target could not be listed at all: name it, and keep its resources out of the plan.
+          const message = error instanceof Error ? error.message : String(error);
+          for (const kind of own) live.failures.set(`${kind}@${target}/*`, { kind, target, name: '*', message });
+          for (const item of items) live.failures.set(resourceKey(item), { ...refOf(item), message });
+        }
       }),
     );
     return live;
   }
   await Promise.all(
     [...groupByTarget(refsToRead(request)).values()].map(async ({ provider, target, items }) => {
-      const results = await request.session(provider, target).read(items);
+      let results: Awaited<ReturnType<ProviderSession['read']>>;
+      try {
+        results = await request.session(provider, target).read(items);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        results = items.map((ref) => ({ ref, error: message }));
+      }
       for (const result of results) {
         const key = resourceKey(result.ref);
         if (result.error !== undefined) live.failures.set(key, { ...result.ref, message: result.error });

@@ -128,6 +128,24 @@ describe('computing a plan', () => {
   });
 });
 
+describe('a target that cannot be read at all', () => {
+  it('is named in the plan and never turns into creates', async () => {
+    const { request } = setup();
+    const plan = await computePlan(
+      request({
+        desired: [desired('mem.widget', 'a', { size: 1 })],
+        full: { kinds: ['mem.widget'], inScope: () => true },
+        session: () => ({ ...new MemoryTarget().session(), readAll: async () => Promise.reject(new Error('connection refused')) }),
+      }),
+    );
+    expect(plan.changes).toEqual([]);
+    expect(plan.readFailures.map((f) => [f.name, f.message])).toEqual([
+      ['a', 'connection refused'],
+      ['*', 'connection refused'],
+    ]);
+  });
+});
+
 describe('deletion policy', () => {
   const del = (name: string) => ({ kind: 'mem.widget', target: 'default', name, action: 'delete' as const, fields: [], origin: 'removed' as const, owners: [] });
 
