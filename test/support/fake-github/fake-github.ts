@@ -1,0 +1,224 @@
+/**
+ * A stateful fake of the GitHub API behind nock. Tests seed it, drive the app through real
+ * Octokit clients, and read back both the state (what the app changed) and the request log
+ * (what it cost). Every request is checked against GitHub's published descriptions; anything
+ * GitHub would reject or the fake cannot answer is collected and fails `assertClean()`.
+ */
+import type { CheckRunRecord } from './checks.js';
+import type { CommitOptions } from './git-store.js';
+import { intercept } from './intercept.js';
+import type { CommentRecord, IssueRecord, IssueSeed } from './issues.js';
+import type { LabelRecord, LabelSeed } from './labels.js';
+import type { PullRecord, PullSeed } from './pulls.js';
+import type { RepoRecord, RepoSeed } from './repos.js';
+import type { Router } from './router.js';
+import { buildRouter } from './routes.js';
+import { Transport, type FailureRule, type RequestRecord } from './transport.js';
+import { World, type FakeGitHubOptions, type Urls } from './world.js';
+
+export type RepoRef = string | RepoRecord;
+export type RequestFilter =
+  | ((request: RequestRecord) => boolean)
+  | { method?: string; path?: RegExp | string; route?: string; kind?: RequestRecord['kind']; status?: number; etag304?: boolean };
+
+export class FakeGitHub {
+  readonly options: Readonly<FakeGitHubOptions>;
+  private world!: World;
+  private router!: Router;
+  private transport!: Transport;
+  private stopIntercepting: (() => void) | undefined;
+
+  constructor(options: FakeGitHubOptions = {}) {
+    this.options = { ...options };
+    this.reset();
+    this.start();
+  }
+
+  get urls(): Urls {
+    return this.world.urls;
+  }
+
+  /** Every request so far, in arrival order. */
+  get requests(): readonly RequestRecord[] {
+    return this.transport.requests;
+  }
+
+  get violations(): readonly string[] {
+    return this.transport.violations;
+  }
+
+  /** (Re)installs the nock interceptors, e.g. after `nock.cleanAll()`. */
+  start(): this {
+    this.stop();
+    const { urls } = this.world;
+    const targets = [{ origin: urls.apiOrigin, prefixes: [urls.apiPrefix, new URL(urls.graphql).pathname] }];
+    const codeload = new URL(urls.codeload);
+    if (codeload.origin === urls.apiOrigin) targets[0]!.prefixes.push(codeload.pathname);
+    else targets.push({ origin: codeload.origin, prefixes: [''] });
+    this.stopIntercepting = intercept(targets, (raw) => this.transport.handle(raw));
+    return this;
+  }
+
+  stop(): void {
+    this.stopIntercepting?.();
+    this.stopIntercepting = undefined;
+  }
+
+  /** Forgets all state, the request log and violations; keeps intercepting. */
+  reset(): void {
+    this.world = new World(this.options);
+    this.router = buildRouter(this.world);
+    const ghe = this.world.urls.apiPrefix !== '';
+    this.transport = new Transport(this.world, this.router, {
+      spec: this.options.openapi ?? (ghe ? 'ghes-3.19' : 'api.github.com'),
+      latencyMs: this.options.latencyMs ?? 0,
+      checkResponses: this.options.checkResponses ?? false,
+      rateLimit: this.options.rateLimit ?? 5000,
+    });
+  }
+
+  // --- request log --------------------------------------------------------------------------
+
+  count(filter: RequestFilter = () => true): number {
+    return this.filter(filter).length;
+  }
+
+  filter(filter: RequestFilter): RequestRecord[] {
+    if (typeof filter === 'function') return this.requests.filter(filter);
+    return this.requests.filter(
+      (r) =>
+        (filter.method === undefined || r.method === filter.method.toUpperCase()) &&
+        (filter.path === undefined || (typeof filter.path === 'string' ? r.path === filter.path : filter.path.test(r.path))) &&
+        (filter.route === undefined || r.route === filter.route) &&
+        (filter.kind === undefined || r.kind === filter.kind) &&
+        (filter.status === undefined || r.status === filter.status) &&
+        (filter.etag304 === undefined || (r.etag304 === true) === filter.etag304),
+    );
+  }
+
+  resetLog(): void {
+    this.transport.requests.length = 0;
+  }
+
+  /** Throws when any request was invalid for GitHub or unknown to the fake. */
+  assertClean(): void {
+    const violations = this.transport.violations;
+    if (violations.length === 0) return;
+    throw new Error(`FakeGitHub saw ${violations.length} problem(s):\n${violations.map((v) => `- ${v}`).join('\n')}`);
+  }
+
+  /** Returns and clears the violations, for tests that provoke them on purpose. */
+  takeViolations(): string[] {
+    return this.transport.violations.splice(0);
+  }
+
+  /** The next `times` requests matching answer `status` (with `body`, `headers`) instead. */
+  failNext(rule: FailureRule): this {
+    this.transport.failures.push({ ...rule, times: rule.times ?? 1 });
+    return this;
+  }
+
+  /** Failure rules that have not fired (all of their `times`) yet. */
+  pendingFailures(): ReadonlyArray<FailureRule & { times: number }> {
+    return this.transport.failures;
+  }
+
+  rateLimit(resource: 'core' | 'graphql' = 'core'): { limit: number; remaining: number; used: number; reset: number } {
+    const bucket = this.transport.buckets[resource];
+    return { limit: bucket.limit, remaining: Math.max(bucket.limit - bucket.used, 0), used: bucket.used, reset: bucket.reset };
+  }
+
+  /** E.g. `{ remaining: 0 }` to make the next request fail as rate limited. */
+  setRateLimit(change: { remaining?: number; limit?: number }, resource: 'core' | 'graphql' = 'core'): void {
+    const bucket = this.transport.buckets[resource];
+    if (change.limit !== undefined) bucket.limit = change.limit;
+    if (change.remaining !== undefined) bucket.used = bucket.limit - change.remaining;
+  }
+
+  /** The routes the fake implements, as `METHOD /template`. */
+  routes(): string[] {
+    return this.router.routes();
+  }
+
+  // --- repositories and labels --------------------------------------------------------------
+
+  /** Seeds a repository (GitHub's defaults for anything not given), optionally with labels. */
+  addRepo(seed: RepoSeed & { labels?: Array<LabelSeed | string> }): RepoRecord {
+    const { labels, ...rest } = seed;
+    const repo = this.world.repos.add(rest);
+    for (const label of labels ?? []) this.world.labels.add(repo, typeof label === 'string' ? { name: label } : label);
+    return repo;
+  }
+
+  /** The live record: mutate it to simulate drift made outside the app. */
+  repo(ref: RepoRef): RepoRecord {
+    return this.world.repos.resolve(ref);
+  }
+
+  repos(owner: string = this.world.org): RepoRecord[] {
+    return [...this.world.repos.list(owner)];
+  }
+
+  addLabel(repo: RepoRef, seed: LabelSeed): LabelRecord {
+    return this.world.labels.add(this.repo(repo), seed);
+  }
+
+  labels(repo: RepoRef): LabelRecord[] {
+    return this.world.labels.list(this.repo(repo));
+  }
+
+  // --- git ----------------------------------------------------------------------------------
+
+  /**
+   * Commits `files` (null deletes) on top of the branch (default: the default branch; a new
+   * branch starts from `from` or the default branch) and returns the new sha.
+   */
+  commit(repo: RepoRef, files: Record<string, string | null>, options: CommitOptions = {}): string {
+    return this.world.git.commit(this.repo(repo), files, options);
+  }
+
+  /** Commits a snapshot that replaces every file on the branch. */
+  setFiles(repo: RepoRef, snapshot: Record<string, string>, options: CommitOptions = {}): string {
+    return this.world.git.setFiles(this.repo(repo), snapshot, options);
+  }
+
+  /** The head sha of a branch (default: the default branch). */
+  head(repo: RepoRef, branch?: string): string | undefined {
+    const record = this.repo(repo);
+    return this.world.git.branchHead(record, branch ?? record.default_branch);
+  }
+
+  /** The files at a ref (default: the default branch). */
+  files(repo: RepoRef, ref?: string): Record<string, string> {
+    const record = this.repo(repo);
+    const commit = this.world.git.resolve(record, ref ?? record.default_branch);
+    if (!commit) return {};
+    return Object.fromEntries([...commit.files].map(([path, sha]) => [path, this.world.git.blob(record, sha) ?? '']));
+  }
+
+  // --- checks, issues, pulls ----------------------------------------------------------------
+
+  checkRuns(repo: RepoRef): CheckRunRecord[] {
+    return this.world.checks.list(this.repo(repo));
+  }
+
+  addIssue(repo: RepoRef, seed: IssueSeed): IssueRecord {
+    return this.world.issues.add(this.repo(repo), seed);
+  }
+
+  issues(repo: RepoRef): IssueRecord[] {
+    return this.world.issues.list(this.repo(repo));
+  }
+
+  comments(repo: RepoRef, issueNumber?: number): CommentRecord[] {
+    return this.world.issues.comments(this.repo(repo), issueNumber);
+  }
+
+  addPull(repo: RepoRef, seed: PullSeed): PullRecord {
+    return this.world.pulls.add(this.repo(repo), seed);
+  }
+
+  pulls(repo: RepoRef): PullRecord[] {
+    return this.world.pulls.list(this.repo(repo));
+  }
+}

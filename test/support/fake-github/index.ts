@@ -1,0 +1,14 @@
+export { FakeGitHub, type RepoRef, type RequestFilter } from './fake-github.js';
+export { installFakeGitHub, type InstallOptions } from './install.js';
+export type { FakeGitHubOptions, Urls } from './world.js';
+export type { FailureRule, RequestRecord } from './transport.js';
+export type { FakeRequest, FakeResponse, Handler } from './http.js';
+export { HttpError, paginate, validationFailed, notFound } from './http.js';
+export { Router } from './router.js';
+export { REPO_DEFAULTS, type RepoRecord, type RepoSeed } from './repos.js';
+export type { LabelRecord, LabelSeed } from './labels.js';
+export { blobSha, type CommitOptions } from './git-store.js';
+export { COMPARE_FILE_LIMIT } from './git.js';
+export { CHECK_LIMITS, type Annotation, type CheckRunRecord } from './checks.js';
+export type { CommentRecord, IssueRecord, IssueSeed } from './issues.js';
+export type { PullRecord, PullSeed } from './pulls.js';

@@ -1,0 +1,32 @@
+/**
+ * The one list of areas the fake serves. Adding an area (teams, branch protection, rulesets,
+ * environments, variables, collaborators) is: a module with its store (added to `World`) and
+ * a `xxxRoutes(router, world)` function, plus one line here.
+ */
+import { checkRoutes } from './checks.js';
+import { gitRoutes } from './git.js';
+import { installationRoutes } from './installation.js';
+import { issueRoutes } from './issues.js';
+import { labelRoutes } from './labels.js';
+import { pullRoutes } from './pulls.js';
+import { repoRoutes } from './repos.js';
+import { Router } from './router.js';
+import { tarballRoutes } from './tarball.js';
+import type { World } from './world.js';
+
+const AREAS: Array<(router: Router, world: World) => void> = [
+  installationRoutes,
+  repoRoutes,
+  labelRoutes,
+  gitRoutes,
+  tarballRoutes,
+  checkRoutes,
+  issueRoutes,
+  pullRoutes,
+];
+
+export function buildRouter(world: World): Router {
+  const router = new Router();
+  for (const area of AREAS) area(router, world);
+  return router;
+}
