@@ -1,5 +1,7 @@
 import type { ProbotOctokit } from 'probot';
 import type { Logger } from 'pino';
+import type { EtagCache } from './github/etag-cache.js';
+import type { WritePacer } from './github/pacer.js';
 
 /** An Octokit authenticated as one installation, with its base URL already honouring GHE_HOST. */
 export type GitHubClient = InstanceType<typeof ProbotOctokit>;
@@ -9,8 +11,13 @@ export type GitHubClient = InstanceType<typeof ProbotOctokit>;
  * what they need; the engine never looks inside.
  */
 export interface ProviderDeps {
-  /** The installation's client and the org (owner) the config repo lives in. */
-  github?: { client: GitHubClient; owner: string };
+  /**
+   * The installation's client and the org (owner) the config repo lives in. `pacer` shares
+   * write pacing across processes (a RedisWritePacer); `etagCache` shares conditional-request
+   * bodies. Both default to in-process implementations. `writeSpacingMs` is the
+   * host's default gap between writes (a target's own setting wins).
+   */
+  github?: { client: GitHubClient; owner: string; pacer?: WritePacer; etagCache?: EtagCache; writeSpacingMs?: number };
   env: Readonly<Record<string, string | undefined>>;
   log: Logger;
 }

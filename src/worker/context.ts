@@ -23,7 +23,7 @@ export interface WorkerContext {
 export function providerDeps(context: WorkerContext, client: GitHubClient, owner: string, log: Logger): ProviderDeps {
   return {
     ...context.providerDeps,
-    github: { ...context.providerDeps?.github, client, owner },
+    github: { writeSpacingMs: context.env.CONVERGE_WRITE_SPACING_MS, ...context.providerDeps?.github, client, owner },
     env: context.processEnv,
     log,
   };

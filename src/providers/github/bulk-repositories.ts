@@ -1,0 +1,137 @@
+import type { ReadAllResult } from '../../core/provider.js';
+import type { ActualResource } from '../../core/resource.js';
+import { missingOrganization } from './errors.js';
+import type { BulkReader, GitHubContext } from './kind.js';
+import { LABEL_FIELDS, labelFromLive, type LiveLabel } from './label/live.js';
+import { labelRef } from './names.js';
+import { mapLimit } from './fields.js';
+import { REPOSITORY_FIELDS, repositoryFromGraphql, type GraphqlRepository } from './repository/live.js';
+import { getRepository } from './repository/read.js';
+
+const REPOSITORY = 'github.repository';
+const LABEL = 'github.label';
+
+interface LabelPage {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: LiveLabel[];
+}
+
+interface RepositoryNode extends GraphqlRepository {
+  labels?: LabelPage | null;
+}
+
+interface RepositoriesAnswer {
+  organization: {
+    repositories: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: RepositoryNode[] };
+  } | null;
+}
+
+/** One query per 100 repositories, with each one's first 100 labels. */
+const REPOSITORIES = /* GraphQL */ `
+  query ConvergeRepositories($org: String!, $after: String, $withLabels: Boolean!) {
+    organization(login: $org) {
+      repositories(first: 100, after: $after, orderBy: { field: NAME, direction: ASC }) {
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          ${REPOSITORY_FIELDS}
+          labels(first: 100, orderBy: { field: NAME, direction: ASC }) @include(if: $withLabels) {
+            pageInfo { hasNextPage endCursor }
+            nodes { ${LABEL_FIELDS} }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** Repositories with more than 100 labels, several per query, by alias. */
+const MORE_LABELS_PER_QUERY = 10;
+
+function moreLabelsQuery(count: number): string {
+  const variables = Array.from({ length: count }, (_, i) => `$n${i}: String!, $c${i}: String`).join(', ');
+  const fields = Array.from(
+    { length: count },
+    (_, i) => `r${i}: repository(owner: $org, name: $n${i}) {
+      labels(first: 100, after: $c${i}, orderBy: { field: NAME, direction: ASC }) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ${LABEL_FIELDS} }
+      }
+    }`,
+  ).join('\n');
+  return `query ConvergeMoreLabels($org: String!, ${variables}) {\n${fields}\n}`;
+}
+
+async function pageLabels(ctx: GitHubContext, pending: Map<string, { after: string; labels: LiveLabel[] }>): Promise<void> {
+  while (pending.size > 0) {
+    const batch = [...pending].slice(0, MORE_LABELS_PER_QUERY);
+    const variables: Record<string, unknown> = { org: ctx.org };
+    batch.forEach(([name, state], i) => {
+      variables[`n${i}`] = name;
+      variables[`c${i}`] = state.after;
+    });
+    const answer = await ctx.api.graphql<Record<string, { labels: LabelPage | null } | null>>(moreLabelsQuery(batch.length), variables);
+    batch.forEach(([name, state], i) => {
+      const page = answer[`r${i}`]?.labels;
+      state.labels.push(...(page?.nodes ?? []));
+      if (page?.pageInfo.hasNextPage && page.pageInfo.endCursor) state.after = page.pageInfo.endCursor;
+      else pending.delete(name);
+    });
+  }
+}
+
+/**
+ * Full runs: every repository of the org, and their labels, in one GraphQL query per 100
+ * repositories. Only repositories with more than 100 labels cost follow-up queries, and only
+ * empty repositories (whose default branch GraphQL cannot name) cost a REST GET, so bulk and
+ * targeted reads report the same spec.
+ */
+export const repositoriesAndLabels: BulkReader = {
+  kinds: [REPOSITORY, LABEL],
+  async readAll(kinds, ctx): Promise<ReadAllResult> {
+    const withLabels = kinds.has(LABEL);
+    const nodes: RepositoryNode[] = [];
+    for (let after: string | null = null; ; ) {
+      const answer: RepositoriesAnswer = await ctx.api.graphql<RepositoriesAnswer>(REPOSITORIES, { org: ctx.org, after, withLabels });
+      if (!answer.organization) throw missingOrganization(ctx.org);
+      const { nodes: page, pageInfo } = answer.organization.repositories;
+      nodes.push(...page);
+      if (!pageInfo.hasNextPage || !pageInfo.endCursor) break;
+      after = pageInfo.endCursor;
+    }
+
+    const labels = new Map<string, { after: string; labels: LiveLabel[] }>();
+    const pending = new Map<string, { after: string; labels: LiveLabel[] }>();
+    for (const node of nodes) {
+      ctx.repositoryIds.set(node.name.toLowerCase(), node.id);
+      if (!withLabels) continue;
+      const state = { after: node.labels?.pageInfo.endCursor ?? '', labels: [...(node.labels?.nodes ?? [])] };
+      labels.set(node.name, state);
+      if (node.labels?.pageInfo.hasNextPage && node.labels.pageInfo.endCursor) pending.set(node.name, state);
+    }
+    await pageLabels(ctx, pending);
+
+    // GraphQL has no default branch for an empty repository; REST names the one it will use.
+    const emptyBranches = new Map<string, string>();
+    if (kinds.has(REPOSITORY)) {
+      const empty = nodes.filter((node) => !node.defaultBranchRef);
+      await mapLimit(empty, ctx.readConcurrency, async (node) => {
+        const rest = await getRepository(ctx, node.name);
+        if (rest?.data.default_branch) emptyBranches.set(node.name, rest.data.default_branch);
+      });
+    }
+
+    const resources: ActualResource[] = [];
+    const stamp = (kind: string, name: string, spec: Record<string, unknown>): ActualResource => ({ kind, target: ctx.target, name, spec });
+    for (const node of nodes) {
+      if (kinds.has(REPOSITORY)) {
+        const branch = emptyBranches.get(node.name);
+        resources.push(stamp(REPOSITORY, node.name, { ...repositoryFromGraphql(node), ...(branch ? { defaultBranch: branch } : {}) }));
+      }
+      for (const label of labels.get(node.name)?.labels ?? []) {
+        resources.push(stamp(LABEL, labelRef(node.name, label.name), labelFromLive(label)));
+      }
+    }
+    ctx.log.debug({ org: ctx.org, repositories: nodes.length, requests: { ...ctx.api.stats } }, 'github bulk read done');
+    return { resources, failures: [] };
+  },
+};

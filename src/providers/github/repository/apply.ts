@@ -1,0 +1,136 @@
+import { diffSpecs } from '../../../core/diff.js';
+import { RejectedError } from '../../../core/errors.js';
+import type { Change } from '../../../core/plan-types.js';
+import { resourceKey } from '../../../core/resource.js';
+import { isMoved } from '../api.js';
+import { statusOf } from '../errors.js';
+import { specFromFields } from '../fields.js';
+import type { GitHubContext } from '../kind.js';
+import { movedError } from '../moved.js';
+import { getRepository } from './read.js';
+import { repositoryFromRest, restBody, type RestRepository } from './live.js';
+import type { Repository } from './schema.js';
+
+const SET_DISCUSSIONS = /* GraphQL */ `
+  mutation ConvergeRepositoryDiscussions($id: ID!, $enabled: Boolean!) {
+    updateRepository(input: { repositoryId: $id, hasDiscussionsEnabled: $enabled }) { repository { id } }
+  }
+`;
+
+async function patchRepository(ctx: GitHubContext, name: string, body: Record<string, unknown>, resource: string): Promise<RestRepository> {
+  const response = await ctx.api.write<RestRepository>('PATCH /repos/{owner}/{repo}', { owner: ctx.org, repo: name, ...body });
+  if (isMoved(response)) throw movedError(resource);
+  return response.data;
+}
+
+async function repositoryId(ctx: GitHubContext, name: string, resource: string): Promise<string> {
+  const known = ctx.repositoryIds.get(name.toLowerCase());
+  if (known) return known;
+  const live = await getRepository(ctx, name);
+  if (!live?.data.node_id) throw new RejectedError(`${resource}: not found on GitHub.`, { resource });
+  return live.data.node_id;
+}
+
+/**
+ * Write a partial spec to an existing repository, in the order GitHub needs: an archived
+ * repository is read-only, so unarchiving comes first and archiving last. REST takes most
+ * fields in one PATCH; topics have their own PUT and discussions only a GraphQL mutation.
+ */
+async function writeFields(ctx: GitHubContext, name: string, patch: Partial<Repository>, resource: string): Promise<void> {
+  const { archived, topics, features, ...rest } = patch;
+  const { discussions, ...otherFeatures } = features ?? {};
+  if (archived === false) await patchRepository(ctx, name, { archived: false }, resource);
+  const body = restBody({ ...rest, features: otherFeatures });
+  if (Object.keys(body).length > 0) await patchRepository(ctx, name, body, resource);
+  if (discussions !== undefined) {
+    await ctx.api.mutate(SET_DISCUSSIONS, { id: await repositoryId(ctx, name, resource), enabled: discussions });
+  }
+  if (topics !== undefined) {
+    const response = await ctx.api.write('PUT /repos/{owner}/{repo}/topics', { owner: ctx.org, repo: name, names: topics });
+    if (isMoved(response)) throw movedError(resource);
+  }
+  if (archived === true) await patchRepository(ctx, name, { archived: true }, resource);
+}
+
+/** Write what still differs between `desired` and a live repository. */
+async function converge(ctx: GitHubContext, name: string, desired: Partial<Repository>, live: RestRepository, resource: string) {
+  if (live.node_id) ctx.repositoryIds.set(name.toLowerCase(), live.node_id);
+  const remaining = specFromFields<Repository>(diffSpecs(desired, repositoryFromRest(live)));
+  await writeFields(ctx, name, remaining, resource);
+}
+
+async function create(change: Change, ctx: GitHubContext, resource: string): Promise<void> {
+  const desired = specFromFields<Repository>(change.fields);
+  const { default_branch: _defaultBranch, ...body } = restBody(desired);
+  let live: RestRepository;
+  try {
+    const response = await ctx.api.write<RestRepository>('POST /orgs/{org}/repos', { org: ctx.org, name: change.name, ...body });
+    live = response.data;
+  } catch (error) {
+    // An earlier apply may have created it already: converge the existing one instead.
+    if (statusOf(error) !== 422) throw error;
+    const existing = await getRepository(ctx, change.name);
+    if (!existing || existing.data.name !== change.name) throw error;
+    live = existing.data;
+  }
+  // What creation does not take (topics, default branch, discussions, archived) comes after.
+  await converge(ctx, change.name, desired, live, resource);
+}
+
+async function rename(change: Change, ctx: GitHubContext, resource: string): Promise<void> {
+  const from = change.fromName!;
+  const patch = specFromFields<Repository>(change.fields);
+  if (patch.archived === false) {
+    // An archived repository is read-only, its name included: unarchive under the old name first.
+    try {
+      const response = await ctx.api.write('PATCH /repos/{owner}/{repo}', { owner: ctx.org, repo: from, archived: false });
+      if (!isMoved(response)) delete patch.archived;
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+  }
+  let renamed = false;
+  try {
+    const response = await ctx.api.write('PATCH /repos/{owner}/{repo}', { owner: ctx.org, repo: from, name: change.name });
+    renamed = !isMoved(response);
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+  }
+  if (!renamed) {
+    // The old name is gone or redirects: an earlier apply already renamed it, if the new name exists.
+    const current = await getRepository(ctx, change.name);
+    if (!current || current.data.name !== change.name) {
+      throw new RejectedError(`${resource}: cannot rename from "${from}": neither "${from}" nor "${change.name}" exists on GitHub.`, { resource });
+    }
+  }
+  const id = ctx.repositoryIds.get(from.toLowerCase());
+  if (id) ctx.repositoryIds.set(change.name.toLowerCase(), id);
+  await writeFields(ctx, change.name, patch, resource);
+}
+
+async function remove(change: Change, ctx: GitHubContext): Promise<void> {
+  // Never follow a redirect into a delete: check the name is this repository's own.
+  const live = await getRepository(ctx, change.name);
+  if (!live || live.data.name !== change.name) return;
+  try {
+    await ctx.api.write('DELETE /repos/{owner}/{repo}', { owner: ctx.org, repo: change.name });
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+  }
+}
+
+export async function applyRepository(change: Change, ctx: GitHubContext): Promise<void> {
+  const resource = resourceKey(change);
+  switch (change.action) {
+    case 'create':
+      return create(change, ctx, resource);
+    case 'update':
+      return writeFields(ctx, change.name, specFromFields<Repository>(change.fields), resource);
+    case 'rename':
+      return rename(change, ctx, resource);
+    case 'delete':
+      return remove(change, ctx);
+    case 'noop':
+      return;
+  }
+}

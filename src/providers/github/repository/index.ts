@@ -1,0 +1,17 @@
+import type { GitHubKind } from '../kind.js';
+import { repositoryNameProblem } from '../names.js';
+import { applyRepository } from './apply.js';
+import { readRepositories } from './read.js';
+import { Repository } from './schema.js';
+
+export { Repository } from './schema.js';
+
+export const repositoryKind: GitHubKind<Repository> = {
+  kind: 'github.repository',
+  description: 'A repository of the org: settings, features, merge options, topics, visibility, archived.',
+  spec: Repository,
+  renamable: true,
+  validateName: repositoryNameProblem,
+  read: readRepositories,
+  apply: applyRepository,
+};

@@ -1,0 +1,44 @@
+import type { ReadResult } from '../../../core/provider.js';
+import { resourceKey, type ResourceRef } from '../../../core/resource.js';
+import type { Fetched } from '../conditional.js';
+import { readFailureMessage } from '../errors.js';
+import { mapLimit } from '../fields.js';
+import type { GitHubContext } from '../kind.js';
+import { sameName } from '../names.js';
+import { repositoryFromRest, type RestRepository } from './live.js';
+
+/** GET one repository; undefined when it does not exist under exactly this name. */
+export async function getRepository(ctx: GitHubContext, name: string): Promise<Fetched<RestRepository> | undefined> {
+  const got = await ctx.api.get<RestRepository>('GET /repos/{owner}/{repo}', { owner: ctx.org, repo: name });
+  // A renamed repository's old name redirects to the new one: that is not this resource.
+  if (!got || got.redirected || !sameName(got.data.name, name)) return undefined;
+  if (got.data.node_id) ctx.repositoryIds.set(got.data.name.toLowerCase(), got.data.node_id);
+  return got;
+}
+
+/**
+ * Names differing only in case are the same repository to GitHub but not to the plan. When the
+ * exact live name is read too (a rename that fixes case) this one is absent; otherwise say so.
+ */
+export function caseMismatch(kind: string, asked: string, live: string, askedNames: ReadonlySet<string>): string | 'absent' {
+  if (askedNames.has(live)) return 'absent';
+  return `${kind} "${asked}" exists on GitHub as "${live}": names must match exactly (write "${live}", or add it to previousNames to rename).`;
+}
+
+/** One conditional GET per repository (304s are free). */
+export async function readRepositories(refs: ResourceRef[], ctx: GitHubContext): Promise<ReadResult[]> {
+  const asked = new Set(refs.map((r) => r.name));
+  return mapLimit(refs, ctx.readConcurrency, async (ref): Promise<ReadResult> => {
+    try {
+      const got = await getRepository(ctx, ref.name);
+      if (!got) return { ref };
+      if (got.data.name !== ref.name) {
+        const verdict = caseMismatch('repository', ref.name, got.data.name, asked);
+        return verdict === 'absent' ? { ref } : { ref, error: verdict };
+      }
+      return { ref, actual: { kind: ref.kind, target: ref.target, name: ref.name, spec: repositoryFromRest(got.data) } };
+    } catch (error) {
+      return { ref, error: readFailureMessage(error, resourceKey(ref)) };
+    }
+  });
+}

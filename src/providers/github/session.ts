@@ -1,0 +1,70 @@
+import { ConfigurationError } from '../../core/errors.js';
+import type { Change } from '../../core/plan-types.js';
+import type { ProviderSession, ReadAllResult, ReadResult } from '../../core/provider.js';
+import { resourceKey, type ResourceRef } from '../../core/resource.js';
+import { readFailureMessage, toGitHubError } from './errors.js';
+import type { BulkReader, GitHubContext, GitHubKind } from './kind.js';
+
+/** The github provider bound to one org for one job: dispatches to kinds, maps errors. */
+export class GitHubSession implements ProviderSession {
+  private readonly kinds: ReadonlyMap<string, GitHubKind<any>>;
+
+  constructor(
+    readonly ctx: GitHubContext,
+    kinds: readonly GitHubKind<any>[],
+    private readonly bulkReaders: readonly BulkReader[],
+  ) {
+    this.kinds = new Map(kinds.map((k) => [k.kind, k]));
+  }
+
+  async read(refs: ResourceRef[]): Promise<ReadResult[]> {
+    const byKind = new Map<string, ResourceRef[]>();
+    for (const ref of refs) byKind.set(ref.kind, [...(byKind.get(ref.kind) ?? []), ref]);
+    const results = await Promise.all(
+      [...byKind].map(async ([kindName, group]): Promise<ReadResult[]> => {
+        const kind = this.kinds.get(kindName);
+        if (!kind) return group.map((ref) => ({ ref, error: `${resourceKey(ref)}: the github provider has no kind ${kindName}.` }));
+        try {
+          return await kind.read(group, this.ctx);
+        } catch (error) {
+          return group.map((ref) => ({ ref, error: readFailureMessage(error, resourceKey(ref)) }));
+        }
+      }),
+    );
+    return results.flat();
+  }
+
+  /** Bulk reads; a failure of the org-wide listing fails the whole read (nothing is guessed). */
+  async readAll(kinds: string[]): Promise<ReadAllResult> {
+    const wanted = new Set(kinds);
+    const unknown = kinds.filter((k) => !this.kinds.has(k));
+    if (unknown.length > 0) throw new ConfigurationError(`the github provider has no kind ${unknown.join(', ')}.`);
+    const out: ReadAllResult = { resources: [], failures: [] };
+    for (const reader of this.bulkReaders) {
+      const own = new Set(reader.kinds.filter((k) => wanted.has(k)));
+      if (own.size === 0) continue;
+      try {
+        const result = await reader.readAll(own, this.ctx);
+        out.resources.push(...result.resources);
+        out.failures.push(...result.failures);
+      } catch (error) {
+        throw toGitHubError(error, undefined, 'read');
+      }
+    }
+    return out;
+  }
+
+  async apply(change: Change): Promise<void> {
+    const kind = this.kinds.get(change.kind);
+    if (!kind) throw new ConfigurationError(`the github provider has no kind ${change.kind}.`, { resource: resourceKey(change) });
+    try {
+      await kind.apply(change, this.ctx);
+    } catch (error) {
+      throw toGitHubError(error, resourceKey(change), 'write');
+    }
+  }
+
+  async close(): Promise<void> {
+    this.ctx.log.debug({ org: this.ctx.org, requests: { ...this.ctx.api.stats } }, 'github session closed');
+  }
+}

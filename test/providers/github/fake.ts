@@ -1,0 +1,16 @@
+import { pino } from 'pino';
+import type { ProviderSession } from '../../../src/core/provider.js';
+import { DEFAULT_TARGET } from '../../../src/core/resource.js';
+import { createGitHubProvider, GitHubSettings, InProcessWritePacer, LruEtagCache, type EtagCache } from '../../../src/providers/github/index.js';
+import type { GitHubSession } from '../../../src/providers/github/session.js';
+import { makeClient } from './helpers.js';
+
+/** A session on the fake's org, with its own cache and no write spacing. */
+export async function connectToFake(org = 'acme', cache: EtagCache = new LruEtagCache()): Promise<GitHubSession> {
+  const provider = createGitHubProvider({ cache, pacer: new InProcessWritePacer() });
+  const session: ProviderSession = await provider.connect(
+    { name: DEFAULT_TARGET, settings: GitHubSettings.parse({ writeSpacingMs: 0 }) },
+    { github: { client: makeClient(), owner: org }, env: {}, log: pino({ level: 'silent' }) },
+  );
+  return session as GitHubSession;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { ResourceRef } from '../../../src/core/resource.js';
+import { LruEtagCache } from '../../../src/providers/github/index.js';
+import { installFakeGitHub } from '../../support/fake-github/index.js';
+import { connectToFake } from './fake.js';
+
+/** GitHub's nine default labels, as every new repository gets them. */
+const DEFAULT_LABELS = ['bug', 'documentation', 'duplicate', 'enhancement', 'good first issue', 'help wanted', 'invalid', 'question', 'wontfix'];
+
+function seedOrg(fake: ReturnType<typeof installFakeGitHub>, repos: number, extraLabels: (i: number) => number = () => 0) {
+  for (let i = 0; i < repos; i++) {
+    const extra = Array.from({ length: extraLabels(i) }, (_, n) => `extra-${n}`);
+    fake.addRepo({ name: `repo-${String(i).padStart(4, '0')}`, topics: ['team-a'], labels: [...DEFAULT_LABELS, ...extra] });
+  }
+}
+
+const fake = installFakeGitHub();
+
+describe('what reads cost', () => {
+  it('reads an org of 500 repositories with labels in 5 GraphQL requests', async () => {
+    seedOrg(fake, 500);
+    const session = await connectToFake();
+    const result = await session.readAll(['github.repository', 'github.label']);
+    expect(result.resources).toHaveLength(500 * 10);
+    expect(fake.count({ kind: 'graphql' })).toBe(5);
+    expect(fake.count()).toBe(5);
+    expect(fake.count() / result.resources.length).toBeLessThanOrEqual(0.05);
+  });
+
+  it('pages labels only for repositories with more than 100, batched', async () => {
+    // 20 of 500 repositories have 150 labels: 5 listing queries + 2 follow-ups (10 repositories each).
+    seedOrg(fake, 500, (i) => (i % 25 === 0 ? 141 : 0));
+    const session = await connectToFake();
+    const result = await session.readAll(['github.label']);
+    expect(result.resources).toHaveLength(480 * 9 + 20 * 150);
+    expect(fake.count({ kind: 'graphql' })).toBe(7);
+    expect(fake.count({ kind: 'rest' })).toBe(0);
+  });
+
+  it('reads 5,000 repositories with labels within 0.05 requests per resource', async () => {
+    seedOrg(fake, 5_000);
+    const session = await connectToFake();
+    const result = await session.readAll(['github.repository', 'github.label']);
+    expect(result.resources).toHaveLength(50_000);
+    expect(fake.count()).toBe(50);
+    expect(fake.count() / result.resources.length).toBeLessThanOrEqual(0.05);
+  }, 120_000);
+
+  it('reads one repository and its labels with two requests, however many labels are touched', async () => {
+    seedOrg(fake, 500);
+    const session = await connectToFake();
+    const refs: ResourceRef[] = [
+      { kind: 'github.repository', target: 'default', name: 'repo-0042' },
+      ...DEFAULT_LABELS.map((label) => ({ kind: 'github.label', target: 'default', name: `repo-0042/${label}` })),
+    ];
+    const results = await session.read(refs);
+    expect(results.filter((r) => r.actual)).toHaveLength(10);
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(expect.arrayContaining(['GET /repos/acme/repo-0042', 'GET /repos/acme/repo-0042/labels']));
+    expect(fake.count()).toBe(2);
+  });
+
+  it('answers a second targeted read of 500 repositories and their labels from 304s', async () => {
+    seedOrg(fake, 500);
+    const cache = new LruEtagCache({ maxEntries: 2_000 });
+    const refs: ResourceRef[] = fake.repos().flatMap((repo) => [
+      { kind: 'github.repository', target: 'default', name: repo.name },
+      { kind: 'github.label', target: 'default', name: `${repo.name}/bug` },
+    ]);
+    const first = await connectToFake('acme', cache);
+    const before = await first.read(refs);
+    expect(fake.count()).toBe(1_000);
+    fake.resetLog();
+
+    fake.repo('repo-0007').description = 'changed by hand';
+    const second = await connectToFake('acme', cache);
+    const after = await second.read(refs);
+    const notModified = fake.count({ etag304: true });
+    expect(fake.count()).toBe(1_000);
+    expect(notModified).toBe(999);
+    expect(notModified / fake.count()).toBeGreaterThanOrEqual(0.9);
+    expect(after.filter((r) => r.ref.name !== 'repo-0007')).toEqual(before.filter((r) => r.ref.name !== 'repo-0007'));
+    expect(after.find((r) => r.ref.name === 'repo-0007')!.actual!.spec.description).toBe('changed by hand');
+    expect(fake.rateLimit().used).toBe(1_001);
+  });
+});
