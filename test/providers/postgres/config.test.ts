@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { loadModel } from '../../../src/config/load.js';
+import { Registry } from '../../../src/core/registry.js';
+import { postgresProvider } from '../../../src/providers/postgres/index.js';
+
+const registry = new Registry([postgresProvider]);
+
+describe('postgres resources in a config repo', () => {
+  it('loads several targets and every kind from YAML', () => {
+    const files = new Map([
+      ['converge.yml', 'providers:\n  postgres:\n    targets:\n      analytics: { connectionFromEnv: PG_ANALYTICS_URL, dropRole: { reassignOwnedTo: heir } }\n      billing: { connectionFromEnv: PG_BILLING_URL, ignore: { roles: ["legacy_*"] } }\n'],
+      [
+        'pg/analytics.yml',
+        [
+          'kind: postgres.role\nname: app\ntarget: analytics\nspec: { login: true, passwordFromEnv: APP_PW, passwordVersion: 2, validUntil: "2030-01-01" }',
+          'kind: postgres.role-membership\nname: readers/app\ntarget: analytics\nspec: { admin: false }',
+          'kind: postgres.database\nname: analytics\ntarget: analytics\nspec: { owner: owner }',
+          'kind: postgres.schema\nname: analytics/reporting\ntarget: analytics\nspec: { owner: owner }',
+          'kind: postgres.database-grant\nname: analytics/app\ntarget: analytics\nspec: { privileges: [connect] }',
+          'kind: postgres.schema-grant\nname: analytics/reporting/app\ntarget: analytics\nspec: { privileges: [USAGE] }',
+          'kind: postgres.table-grant\nname: analytics/reporting/app\ntarget: analytics\nspec: { allTables: [SELECT] }',
+          'kind: postgres.default-privileges\nname: analytics/reporting/owner/app\ntarget: analytics\nspec: { tables: [SELECT] }',
+          'kind: postgres.role\nname: etl%2Fnightly\ntarget: billing\nspec: {}',
+        ].join('\n---\n'),
+      ],
+    ]);
+    const model = loadModel(files, registry);
+    expect(model.diagnostics).toEqual([]);
+    expect(model.resources).toHaveLength(9);
+    expect([...model.targets.get('postgres')!.keys()]).toEqual(['analytics', 'billing']);
+    expect(model.byKey.get('postgres.database-grant@analytics/analytics/app')!.spec).toEqual({ privileges: ['CONNECT'] });
+  });
+
+  it('reports unknown fields, bad names and bad settings on their lines', () => {
+    const settings = loadModel(new Map([['converge.yml', 'providers:\n  postgres: { connectionFromEnv: "postgres://x" }\n']]), registry);
+    expect(settings.diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['schema.invalid', 2]]);
+
+    const files = new Map([
+      ['converge.yml', 'providers:\n  postgres: { connectionFromEnv: PG_URL }\n'],
+      ['pg.yml', 'kind: postgres.role\nname: app\nspec: { superuser: true }\n---\nkind: postgres.schema\nname: just-a-schema\nspec: {}\n'],
+    ]);
+    const codes = loadModel(files, registry).diagnostics.map((d) => [d.code, d.location?.file, d.location?.line]);
+    expect(codes).toEqual([
+      ['schema.unknown-field', 'pg.yml', 3],
+      ['resource.name', 'pg.yml', 6],
+    ]);
+  });
+});
