@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { processPlanJob } from '../../src/worker/plan-job.js';
+import { installFakeGitHub } from '../support/fake-github/index.js';
+import { CONFIG_REPO, labelDoc, orgWrites, repoFile, workerContext } from '../support/harness.js';
+
+const fake = installFakeGitHub();
+const hooks = { remember: async () => {}, finalAttempt: true };
+
+function seedConfig(files: Record<string, string>) {
+  fake.addRepo({ name: CONFIG_REPO });
+  return fake.commit(CONFIG_REPO, { 'converge.yml': 'providers:\n  github: {}\n', ...files });
+}
+
+async function planPr(baseSha: string, headFiles: Record<string, string | null>, number = 1) {
+  const headSha = fake.commit(CONFIG_REPO, headFiles, { branch: `pr-${number}`, from: baseSha });
+  const context = workerContext(fake);
+  const outcome = await processPlanJob({ installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: number, headSha, baseSha }, context, hooks);
+  const run = fake.checkRuns(CONFIG_REPO).find((r) => r.id === outcome.checkRunId)!;
+  return { outcome, run, headSha };
+}
+
+describe('the plan check run', () => {
+  it('names a description change and a new label, and writes nothing to the org', async () => {
+    fake.addRepo({ name: 'api', description: 'old text' });
+    const base = seedConfig({ 'repos/api.yml': repoFile('api', '  description: old text\n') });
+    const { outcome, run } = await planPr(base, {
+      'repos/api.yml': repoFile('api', '  description: new text\n') + '---\n' + labelDoc('api', 'bug', 'd73a4a'),
+    });
+    expect(outcome.conclusion).toBe('success');
+    expect(run.name).toBe('Converge plan');
+    expect(run.status).toBe('completed');
+    expect(run.output.summary).toContain('github.repository/api');
+    expect(run.output.summary).toContain('github.label/api/bug');
+    expect(run.output.text).toContain('new text');
+    expect(run.history[0]!.body).toMatchObject({ status: 'in_progress' });
+    expect(orgWrites(fake)).toEqual([]);
+    expect(fake.repo('api').description).toBe('old text');
+  });
+
+  it('fails on a YAML syntax error with an annotation on its line', async () => {
+    const base = seedConfig({ 'repos/api.yml': repoFile('api', '  description: x\n') });
+    const { outcome, run } = await planPr(base, { 'repos/api.yml': 'kind: github.repository\nname: api\nspec:\n  topics: [a, b\n' });
+    expect(outcome.conclusion).toBe('failure');
+    expect(run.annotations).toEqual([expect.objectContaining({ path: 'repos/api.yml', annotation_level: 'failure' })]);
+    expect(run.annotations[0]!.start_line).toBeGreaterThanOrEqual(4);
+    expect(orgWrites(fake)).toEqual([]);
+  });
+
+  it('fails on an unknown field with an annotation on the key', async () => {
+    const base = seedConfig({ 'repos/api.yml': repoFile('api', '  description: x\n') });
+    const { outcome, run } = await planPr(base, { 'repos/api.yml': repoFile('api', '  description: x\n  descripton: typo\n') });
+    expect(outcome.conclusion).toBe('failure');
+    expect(run.annotations).toEqual([expect.objectContaining({ path: 'repos/api.yml', start_line: 5, annotation_level: 'failure' })]);
+    expect(run.annotations[0]!.message).toContain('descripton');
+  });
+
+  it('is neutral when the PR touches no managed file', async () => {
+    const base = seedConfig({ 'repos/api.yml': repoFile('api', '  description: x\n') });
+    const { outcome, run } = await planPr(base, { 'README.md': '# docs\n' });
+    expect(outcome.conclusion).toBe('neutral');
+    expect(run.conclusion).toBe('neutral');
+  });
+
+  it('reads only the resources of the touched file in a config repo of 1,000 files', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1000; i++) files[`repos/r${i}.yml`] = repoFile(`r${i}`, `  description: repo ${i}\n`);
+    fake.addRepo({ name: 'r7', description: 'repo 7' });
+    const base = seedConfig(files);
+    fake.resetLog();
+    const { outcome } = await planPr(base, { 'repos/r7.yml': repoFile('r7', '  description: changed\n') + '---\n' + labelDoc('r7', 'bug', 'd73a4a') });
+    expect(outcome.conclusion).toBe('success');
+    const targetReads = fake.filter((r) => r.method === 'GET' && r.kind !== 'codeload' && !r.path.includes(CONFIG_REPO) && !r.path.startsWith('/app'));
+    expect(targetReads.map((r) => r.path).sort()).toEqual(['/repos/acme/r7', '/repos/acme/r7/labels']);
+    expect(fake.count({ kind: 'graphql' })).toBe(0);
+  });
+
+  it('never writes to the org when the check is re-run, even for a plan full of changes', async () => {
+    fake.addRepo({ name: 'api', description: 'a' });
+    const base = seedConfig({ 'repos/api.yml': repoFile('api', '  description: a\n') });
+    const { headSha } = await planPr(base, { 'repos/api.yml': repoFile('api', '  description: b\n  topics: [x]\n'), 'repos/new.yml': repoFile('new', '  description: n\n') });
+    const context = workerContext(fake);
+    await processPlanJob({ installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: 1, headSha, baseSha: base }, context, hooks);
+    expect(fake.checkRuns(CONFIG_REPO).filter((r) => r.conclusion === 'success')).toHaveLength(2);
+    expect(orgWrites(fake)).toEqual([]);
+    expect(fake.repos().map((r) => r.name).sort()).toEqual(['api', CONFIG_REPO]);
+  });
+
+  it('shows deletions of a removed file prominently and blocks them while prune is off', async () => {
+    fake.addRepo({ name: 'old' });
+    const base = seedConfig({ 'repos/old.yml': repoFile('old', '  description: ""\n') });
+    const { run } = await planPr(base, { 'repos/old.yml': null });
+    expect(run.output.summary).toMatch(/deletion/i);
+    expect(run.output.summary).toContain('github.repository/old');
+    expect(run.output.summary).toContain('prune is off');
+    expect(orgWrites(fake)).toEqual([]);
+  });
+});
+
+describe('on GitHub Enterprise Server', () => {
+  const ghe = installFakeGitHub({ baseUrl: 'https://ghe.example.com/api/v3' });
+
+  it('plans against the configured host only', async () => {
+    ghe.addRepo({ name: 'api', description: 'a' });
+    ghe.addRepo({ name: CONFIG_REPO });
+    const base = ghe.commit(CONFIG_REPO, { 'converge.yml': 'providers:\n  github: {}\n', 'api.yml': repoFile('api', '  description: a\n') });
+    const headSha = ghe.commit(CONFIG_REPO, { 'api.yml': repoFile('api', '  description: b\n') }, { branch: 'pr', from: base });
+    const outcome = await processPlanJob({ installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: 2, headSha, baseSha: base }, workerContext(ghe, { processEnv: { GHE_HOST: 'ghe.example.com' } }), hooks);
+    expect(outcome.conclusion).toBe('success');
+    expect(ghe.requests.length).toBeGreaterThan(3);
+    const run = ghe.checkRuns(CONFIG_REPO)[0]!;
+    expect(run.output.text).toContain('https://ghe.example.com/acme/');
+  });
+});
