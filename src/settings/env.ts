@@ -23,6 +23,7 @@ const Env = z.object({
   /** Check run names. */
   CONVERGE_PLAN_CHECK_NAME: z.string().min(1).default('Converge plan'),
   CONVERGE_APPLY_CHECK_NAME: z.string().min(1).default('Converge apply'),
+  CONVERGE_FULL_RUN_CHECK_NAME: z.string().min(1).default('Converge full run'),
 });
 export type AppEnv = z.infer<typeof Env>;
 

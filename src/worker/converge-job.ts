@@ -76,9 +76,14 @@ export async function processConvergeJob(job: ConvergeJob, context: WorkerContex
     log.info({ conclusion: output.conclusion, results: results.length }, 'converged');
 
     if (results.length > 0) {
+      // The check run above is the record; the PR comment is a courtesy and never undoes it.
       const link = `${githubWebUrl(context.processEnv)}/${job.owner}/${job.repo}/runs/${checkRunId}`;
-      for (const pull of await pullsForCommit(client, ref, headSha)) {
-        await upsertComment(client, ref, pull, 'apply', `**Converge apply** finished: ${output.title}. [Details](${link})`);
+      try {
+        for (const pull of await pullsForCommit(client, ref, headSha)) {
+          await upsertComment(client, ref, pull, 'apply', `**Converge apply** finished: ${output.title}. [Details](${link})`);
+        }
+      } catch (error) {
+        log.warn({ err: toConvergeError(error) }, 'could not comment on the merged pull request');
       }
     }
     return { headSha, ...(fromSha ? { fromSha } : {}), results, conclusion: output.conclusion === 'success' ? 'success' : 'failure' };

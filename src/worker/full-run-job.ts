@@ -1,41 +1,57 @@
 import { hasErrors } from '../core/diagnostics.js';
 import type { Change, ChangeResult } from '../core/plan-types.js';
-import { renderPlan } from '../core/render/index.js';
+import { renderPlan, renderResults } from '../core/render/index.js';
 import { resourceKey } from '../core/resource.js';
 import { loadModel } from '../config/load.js';
 import { runApply, runPlan, type PlanRun } from '../engine/run.js';
-import { syncDriftIssues, type DriftReport } from '../github/drift-issues.js';
+import { finishCheckRun, startCheckRun } from '../github/check-runs.js';
+import { syncDriftIssues, type DriftIssueOutcome, type DriftReport } from '../github/drift-issues.js';
 import { fetchSnapshot, type RepoRef } from '../github/snapshot.js';
 import type { GitHubClient } from '../providers/deps.js';
 import type { FullRunJob } from '../queue/jobs.js';
 import { providerDeps, type WorkerContext } from './context.js';
+
+export interface FullRunOutcome {
+  headSha: string;
+  /** Drifted or extraneous resources left after reverting, plus unreadable ones. */
+  drifted: number;
+  reverted: ChangeResult[];
+  issues: DriftIssueOutcome;
+  skipped?: 'not-admin' | 'invalid-config';
+}
+
+const noIssues: DriftIssueOutcome = { opened: [], updated: [], closed: [] };
 
 async function isAdmin(client: GitHubClient, ref: RepoRef, username: string): Promise<boolean> {
   const { data } = await client.rest.repos.getCollaboratorPermissionLevel({ owner: ref.owner, repo: ref.repo, username });
   return data.permission === 'admin';
 }
 
-export interface FullRunOutcome {
-  headSha: string;
-  drifted: number;
-  reverted: ChangeResult[];
-  issues: { opened: number[]; updated: number[]; closed: number[] };
-}
-
-function reportFor(run: PlanRun, changes: Change[], key: string, title: string, context: string): DriftReport {
+function reportFor(run: PlanRun, changes: Change[], key: string, title: string, description: string): DriftReport {
   const output = renderPlan({
     plan: { changes, diagnostics: [], readFailures: run.plan.readFailures },
     policy: { ...run.policy, requestedDeletions: changes.filter((c) => c.action === 'delete').length },
-    context: { description: context, subject: 'commit' },
+    context: { description, subject: 'commit' },
   });
   return { key, title, body: `${output.summary}\n\n${output.text}` };
 }
 
+function driftReports(run: PlanRun, remaining: Change[], mode: 'single' | 'per-resource', description: string): DriftReport[] {
+  if (mode === 'per-resource') {
+    return remaining.map((c) => reportFor(run, [c], resourceKey(c), `Drift: ${resourceKey(c)}`, description));
+  }
+  if (remaining.length === 0 && run.plan.readFailures.length === 0) return [];
+  const count = `${remaining.length} resource${remaining.length === 1 ? '' : 's'}`;
+  return [reportFor(run, remaining, 'all', `Drift: ${count} differ from the config repo`, description)];
+}
+
 /**
- * Read everything the model covers in bulk, diff it against head, and report drift
- * (managed resources that differ) and extraneous resources (live, in scope, undeclared) as
- * GitHub issues. Kinds in `revert` mode are converged back first, and what was reverted is
- * reported. Deletions follow the prune policy; the ones not made are listed as exceptions.
+ * Read everything the model covers in bulk and diff it against head. Drift (a managed
+ * resource that differs from its spec) and extraneous resources (live, in scope, not
+ * declared) in `revert` mode are converged back; everything left, and every resource that
+ * could not be read, goes into drift issues (updated in place, closed once resolved).
+ * Deletions follow the prune policy; those not made stay in the issue as exceptions.
+ * Each run leaves a check run on the config repo head with what it found and reverted.
  */
 export async function processFullRunJob(job: FullRunJob, context: WorkerContext): Promise<FullRunOutcome> {
   const ref = { owner: job.owner, repo: job.repo };
@@ -44,7 +60,7 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
     if (job.requestedIn) {
       await client.rest.issues.createComment({ ...ref, issue_number: job.requestedIn, body: `@${job.requestedBy} only admins of this repository can start a full run.` });
     }
-    return { headSha: '', drifted: 0, reverted: [], issues: { opened: [], updated: [], closed: [] } };
+    return { headSha: '', drifted: 0, reverted: [], issues: noIssues, skipped: 'not-admin' };
   }
   const { data: repo } = await client.rest.repos.get({ owner: ref.owner, repo: ref.repo });
   const { data: branch } = await client.rest.repos.getBranch({ owner: ref.owner, repo: ref.repo, branch: repo.default_branch });
@@ -52,50 +68,64 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
   const log = context.log.child({ job: 'full-run', repo: `${job.owner}/${job.repo}`, sha: headSha });
   const head = loadModel(await fetchSnapshot(client, ref, headSha), context.registry);
   if (hasErrors(head.diagnostics)) {
+    // The plan check on the PR that broke it already says why; a full run has nothing to compare.
     log.warn({ errors: head.diagnostics.length }, 'full run skipped: the configuration at head is invalid');
-    return { headSha, drifted: 0, reverted: [], issues: { opened: [], updated: [], closed: [] } };
+    return { headSha, drifted: 0, reverted: [], issues: noIssues, skipped: 'invalid-config' };
   }
 
-  const run = await runPlan({
-    registry: context.registry,
-    head,
-    changed: 'all',
-    full: true,
-    deps: providerDeps(context, client, job.owner, log),
-    ...(job.overrideMaxDeletions ? { overrideMaxDeletions: true } : {}),
+  const checkRunId = await startCheckRun(client, ref, {
+    name: context.env.CONVERGE_FULL_RUN_CHECK_NAME,
+    headSha,
+    externalId: `full-run:${headSha}`,
+    title: 'Looking for drift…',
   });
+  let run: PlanRun | undefined;
   try {
+    run = await runPlan({
+      registry: context.registry,
+      head,
+      changed: 'all',
+      full: true,
+      deps: providerDeps(context, client, job.owner, log),
+      ...(job.overrideMaxDeletions ? { overrideMaxDeletions: true } : {}),
+    });
     const drift = head.settings.drift;
-    const modeOf = (change: Change) => drift.kinds[change.kind] ?? drift.mode;
     const found = run.plan.changes.filter((c) => c.action !== 'noop');
-    const toRevert = found.filter((c) => modeOf(c) === 'revert');
-    let reverted: ChangeResult[] = [];
-    if (toRevert.length > 0) {
-      reverted = await runApply({ ...run, plan: { ...run.plan, changes: toRevert } }, context.registry, context.env.CONVERGE_APPLY_CONCURRENCY);
-    }
+    const toRevert = found.filter((c) => (drift.kinds[c.kind] ?? drift.mode) === 'revert');
+    const reverted = toRevert.length > 0 ? await runApply({ ...run, plan: { ...run.plan, changes: toRevert } }, context.registry, context.env.CONVERGE_APPLY_CONCURRENCY) : [];
     const revertedKeys = new Set(reverted.filter((r) => r.status === 'applied').map((r) => resourceKey(r.change)));
-    // What remains: drift in report mode, reverts that failed, and deletions policy kept.
     const remaining = found.filter((c) => !revertedKeys.has(resourceKey(c)));
 
-    const at = `Full run at ${headSha.slice(0, 7)}${revertedKeys.size > 0 ? `; ${revertedKeys.size} resources were reverted to their spec` : ''}.`;
-    const reports: DriftReport[] =
-      drift.issues === 'per-resource'
-        ? remaining.map((c) => reportFor(run, [c], resourceKey(c), `Drift: ${resourceKey(c)}`, at))
-        : remaining.length > 0 || run.plan.readFailures.length > 0
-          ? [reportFor(run, remaining, 'all', `Drift: ${remaining.length} resource${remaining.length === 1 ? '' : 's'} differ from the config repo`, at)]
-          : [];
-    const issues = await syncDriftIssues(client, ref, reports, drift.labels);
+    const description = `Full run at ${headSha.slice(0, 7)}${revertedKeys.size > 0 ? `; ${revertedKeys.size} resources were reverted to their spec` : ''}.`;
+    const issues = await syncDriftIssues(client, ref, driftReports(run, remaining, drift.issues, description), drift.labels);
+    const reportedFailures = run.plan.readFailures;
+
+    const results = renderResults({ results: reverted, readFailures: reportedFailures, context: { description, subject: 'commit' } });
+    const where = [...issues.opened, ...issues.updated].map((n) => `#${n}`).join(', ');
+    const leftTitle = remaining.length === 0 ? 'no drift left' : `${remaining.length} drifted or extraneous left${where ? ` (${where})` : ''}`;
+    await finishCheckRun(client, ref, checkRunId, {
+      conclusion: remaining.length === 0 && reportedFailures.length === 0 && results.conclusion !== 'failure' ? 'success' : 'neutral',
+      title: `${revertedKeys.size} reverted, ${leftTitle}`,
+      summary: results.summary,
+      text: results.text,
+    });
     log.info({ drifted: remaining.length, reverted: revertedKeys.size, ...issues }, 'full run finished');
     if (job.requestedIn) {
-      const where = [...issues.opened, ...issues.updated].map((n) => `#${n}`).join(', ');
       await client.rest.issues.createComment({
         ...ref,
         issue_number: job.requestedIn,
-        body: `Full run finished at ${headSha.slice(0, 7)}: ${remaining.length} drifted or extraneous resources${where ? ` (see ${where})` : ''}, ${revertedKeys.size} reverted.`,
+        body: `Full run finished at ${headSha.slice(0, 7)}: ${revertedKeys.size} reverted, ${leftTitle}.`,
       });
     }
-    return { headSha, drifted: remaining.length, reverted, issues };
+    return { headSha, drifted: remaining.length + reportedFailures.length, reverted, issues };
+  } catch (error) {
+    await finishCheckRun(client, ref, checkRunId, {
+      conclusion: 'failure',
+      title: 'The full run did not finish',
+      summary: `The full run stopped: ${error instanceof Error ? error.message : String(error)}`,
+    }).catch(() => undefined);
+    throw error;
   } finally {
-    await run.sessions.closeAll();
+    await run?.sessions.closeAll();
   }
 }

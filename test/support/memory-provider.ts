@@ -19,22 +19,32 @@ export class MemoryTarget {
   readonly applied: string[] = [];
   /** resource key → errors to throw on apply, consumed in order. */
   readonly failures = new Map<string, Error[]>();
+  /** Resource keys whose reads fail (bulk and targeted). */
+  readonly readFailures = new Set<string>();
+  /** While set, every apply waits on it (to catch a worker mid-apply). */
+  hold: Promise<void> | undefined;
 
   session(): ProviderSession {
     return {
       read: async (refs: ResourceRef[]) => {
         this.calls.read++;
         return refs.map((ref) => {
+          if (this.readFailures.has(resourceKey(ref))) return { ref, error: 'read timed out' };
           const actual = this.state.get(resourceKey(ref));
           return actual ? { ref, actual: structuredClone(actual) } : { ref };
         });
       },
       readAll: async (kinds: string[]) => {
         this.calls.readAll++;
-        return { resources: [...this.state.values()].filter((r) => kinds.includes(r.kind)).map((r) => structuredClone(r)), failures: [] };
+        const all = [...this.state.values()].filter((r) => kinds.includes(r.kind));
+        return {
+          resources: all.filter((r) => !this.readFailures.has(resourceKey(r))).map((r) => structuredClone(r)),
+          failures: all.filter((r) => this.readFailures.has(resourceKey(r))).map((r) => ({ kind: r.kind, target: r.target, name: r.name, message: 'read timed out' })),
+        };
       },
       apply: async (change) => {
         this.calls.apply++;
+        if (this.hold) await this.hold;
         const key = resourceKey(change);
         const failure = this.failures.get(key)?.shift();
         if (failure) throw failure;

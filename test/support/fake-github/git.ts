@@ -1,6 +1,6 @@
 /** Git data over REST: branches, refs, commits, compare, trees, blobs and contents. */
 import type { CommitRecord, TreeEntry } from './git-store.js';
-import { notFound, ok, type FakeRequest } from './http.js';
+import { notFound, ok, paginate, type FakeRequest } from './http.js';
 import type { RepoRecord } from './repos.js';
 import type { Router } from './router.js';
 import { nodeId, type World } from './world.js';
@@ -194,6 +194,14 @@ export function gitRoutes(router: Router, world: World): void {
     },
     ['ref'],
   );
+
+  // Newest first from `sha` (default: the default branch), as GitHub lists a branch's history.
+  router.get('/repos/{owner}/{repo}/commits', (req) => {
+    const repo = repoOf(req);
+    const start = git.requireCommit(repo, req.query.sha ?? repo.default_branch);
+    const commits = git.ancestors(repo, start.sha).map((sha) => git.commitBySha(repo, sha)!);
+    return paginate(req, commits, (commit) => commitJson(world, repo, commit, false), { apiBase: world.urls.api });
+  });
 
   router.get('/repos/{owner}/{repo}/commits/{ref}', (req) => {
     const repo = repoOf(req);

@@ -203,6 +203,11 @@ function commentJson(world: World, repo: RepoRecord, comment: CommentRecord): Re
 export function issueRoutes(router: Router, world: World): void {
   const { repos, issues } = world;
   const repoOf = (req: FakeRequest) => repos.require(req.params.owner!, req.params.repo!);
+  // Pull requests are issues too as far as comments go: GitHub comments on both through /issues.
+  const commentable = (repo: RepoRecord, number: number): number => {
+    if (issues.get(repo, number) || world.pulls.get(repo, number)) return number;
+    return issues.require(repo, number).number;
+  };
   const writable = (req: FakeRequest) => repos.requireWritable(req.params.owner!, req.params.repo!);
   const page = { apiBase: world.urls.api };
 
@@ -249,17 +254,18 @@ export function issueRoutes(router: Router, world: World): void {
 
   router.get('/repos/{owner}/{repo}/issues/{issue_number}/comments', (req) => {
     const repo = repoOf(req);
-    const issue = issues.require(repo, Number(req.params.issue_number));
-    let list = issues.comments(repo, issue.number);
+    const number = commentable(repo, Number(req.params.issue_number));
+    let list = issues.comments(repo, number);
     if (req.query.since !== undefined) list = list.filter((c) => c.updated_at >= req.query.since!);
     return paginate(req, list, (c) => commentJson(world, repo, c), page);
   });
 
   router.post('/repos/{owner}/{repo}/issues/{issue_number}/comments', (req) => {
     const repo = writable(req);
-    const issue = issues.require(repo, Number(req.params.issue_number));
-    const comment = issues.addComment(repo, issue.number, String(bodyOf(req).body ?? ''));
-    issue.updated_at = world.now();
+    const number = commentable(repo, Number(req.params.issue_number));
+    const comment = issues.addComment(repo, number, String(bodyOf(req).body ?? ''));
+    const issue = issues.get(repo, number);
+    if (issue) issue.updated_at = world.now();
     return ok(commentJson(world, repo, comment), 201);
   });
 

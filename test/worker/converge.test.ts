@@ -1,0 +1,211 @@
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRedis } from '../../src/queue/connection.js';
+import { Queues } from '../../src/queue/queues.js';
+import type { WorkerContext } from '../../src/worker/context.js';
+import { startWorkers, type RunningWorkers } from '../../src/worker/index.js';
+import { installFakeGitHub } from '../support/fake-github/index.js';
+import { CONFIG_REPO, labelDoc, orgWrites, repoFile, workerContext } from '../support/harness.js';
+import { MemoryTarget, memoryProvider } from '../support/memory-provider.js';
+import { deleteKeys, REDIS_URL, testPrefix } from '../support/redis.js';
+
+const fake = installFakeGitHub();
+const job = { installationId: 1, owner: 'acme', repo: CONFIG_REPO };
+const SETTINGS = 'providers:\n  github: {}\n';
+
+describe('convergence on merge', () => {
+  let prefix: string;
+  const connections: Redis[] = [];
+  const running: RunningWorkers[] = [];
+  let queues: Queues;
+
+  const connect = async () => {
+    const redis = createRedis({ url: REDIS_URL, cluster: false }) as Redis;
+    await redis.connect();
+    connections.push(redis);
+    return redis;
+  };
+
+  beforeEach(async () => {
+    prefix = testPrefix();
+    queues = new Queues(await connect(), prefix);
+  });
+
+  afterEach(async () => {
+    for (const workers of running.splice(0)) await workers.close().catch(() => undefined);
+    await queues.close();
+    for (const redis of connections.splice(0)) redis.disconnect();
+    await deleteKeys(prefix);
+  });
+
+  async function start(context: WorkerContext, connection?: Redis) {
+    const workers = startWorkers(context, {
+      connection: connection ?? (await connect()),
+      prefix,
+      concurrency: 2,
+      lockDurationMs: 1500,
+      stalledIntervalMs: 500,
+      repoLockTtlMs: 1500,
+      busyRetryMs: 100,
+    });
+    running.push(workers);
+    return workers;
+  }
+
+  async function idle(timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const counts = await queues.converge.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'waiting-children');
+      if (Object.values(counts).every((n) => n === 0)) return;
+      if (Date.now() > deadline) {
+        const stuck = await queues.converge.getJobs(['delayed', 'failed', 'active']);
+        throw new Error(`queue not idle: ${JSON.stringify(counts)}; ${stuck.map((j) => j.failedReason).join('; ')}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  const applyRuns = () => fake.checkRuns(CONFIG_REPO).filter((r) => r.name === 'Converge apply');
+  const runOn = (sha: string) => applyRuns().filter((r) => r.head_sha === sha);
+
+  function seed(files: Record<string, string>) {
+    fake.addRepo({ name: CONFIG_REPO });
+    return fake.commit(CONFIG_REPO, { 'converge.yml': SETTINGS, ...files });
+  }
+
+  async function converge(context: WorkerContext) {
+    await queues.enqueueConverge(job);
+    await idle();
+  }
+
+  it('applies a merge, records it on the commit, and comments once on the merged PR', async () => {
+    fake.addRepo({ name: 'api', description: 'a' });
+    const context = workerContext(fake);
+    await start(context);
+    const first = seed({ 'repos/api.yml': repoFile('api', '  description: a\n') });
+    await converge(context);
+    expect(runOn(first).map((r) => r.conclusion)).toEqual(['success']);
+    expect(orgWrites(fake)).toEqual([]);
+
+    const merged = fake.commit(CONFIG_REPO, { 'repos/api.yml': repoFile('api', '  description: b\n') + '---\n' + labelDoc('api', 'bug', 'd73a4a') });
+    fake.addPull(CONFIG_REPO, { number: 5, head: { ref: 'feature', sha: merged }, merged: true, merge_commit_sha: merged, state: 'closed' });
+    await converge(context);
+    expect(fake.repo('api').description).toBe('b');
+    expect(fake.labels('api').map((l) => l.name)).toEqual(['bug']);
+    const [run] = runOn(merged);
+    expect(run).toMatchObject({ conclusion: 'success' });
+    expect(run!.output.text).toContain('github.label/api/bug');
+    const comments = fake.comments(CONFIG_REPO, 5);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain(`/runs/${run!.id}`);
+
+    // Nothing new to converge: no new check run, no new comment, no writes.
+    fake.resetLog();
+    await converge(context);
+    expect(runOn(merged)).toHaveLength(1);
+    expect(orgWrites(fake)).toEqual([]);
+  });
+
+  it('runs a burst of merges at most twice, ending at head', async () => {
+    fake.addRepo({ name: 'api', description: '0' });
+    const context = workerContext(fake);
+    const first = seed({ 'repos/api.yml': repoFile('api', '  description: "0"\n') });
+    await start(context);
+    await converge(context);
+    const shas: string[] = [];
+    for (const n of [1, 2, 3]) {
+      shas.push(fake.commit(CONFIG_REPO, { 'repos/api.yml': repoFile('api', `  description: "${n}"\n`) }));
+      await queues.enqueueConverge({ ...job, afterSha: shas.at(-1)! });
+    }
+    await idle();
+    const after = applyRuns().filter((r) => r.head_sha !== first);
+    expect(after.length).toBeGreaterThanOrEqual(1);
+    expect(after.length).toBeLessThanOrEqual(2);
+    expect(after.at(-1)!.head_sha).toBe(shas[2]);
+    expect(fake.repo('api').description).toBe('3');
+  });
+
+  it('catches up from the commit recorded in GitHub after Redis is wiped and webhooks are lost', async () => {
+    fake.addRepo({ name: 'api', description: 'a' });
+    fake.addRepo({ name: 'web', description: 'a' });
+    const context = workerContext(fake);
+    seed({ 'repos/api.yml': repoFile('api', '  description: a\n'), 'repos/web.yml': repoFile('web', '  description: a\n') });
+    await start(context);
+    await converge(context);
+    await deleteKeys(prefix);
+    fake.commit(CONFIG_REPO, { 'repos/api.yml': repoFile('api', '  description: lost webhook\n') });
+    const head = fake.commit(CONFIG_REPO, { 'repos/web.yml': repoFile('web', '  description: latest\n') });
+    await converge(context);
+    expect(fake.repo('api').description).toBe('lost webhook');
+    expect(fake.repo('web').description).toBe('latest');
+    expect(runOn(head).map((r) => r.conclusion)).toEqual(['success']);
+  });
+
+  it('retries a resource that answers 502, and applies it', async () => {
+    fake.addRepo({ name: 'api', description: 'a' });
+    const context = workerContext(fake);
+    seed({ 'repos/api.yml': repoFile('api', '  description: a\n') });
+    await start(context);
+    await converge(context);
+    const head = fake.commit(CONFIG_REPO, { 'repos/api.yml': repoFile('api', '  description: b\n') });
+    fake.failNext({ method: 'PATCH', path: /^\/repos\/acme\/api$/, status: 502 });
+    await converge(context);
+    expect(fake.repo('api').description).toBe('b');
+    expect(runOn(head).map((r) => r.conclusion)).toEqual(['success']);
+    expect(fake.count({ method: 'PATCH', path: /^\/repos\/acme\/api$/ })).toBe(2);
+  });
+
+  it('reports a 422 on one resource with GitHub message and applies the others', async () => {
+    fake.addRepo({ name: 'api' });
+    const context = workerContext(fake);
+    seed({ 'repos/api.yml': repoFile('api', '  description: ""\n') });
+    await start(context);
+    await converge(context);
+    const head = fake.commit(CONFIG_REPO, { 'labels.yml': [labelDoc('api', 'bug', 'd73a4a'), labelDoc('api', 'docs', '0075ca')].join('---\n') });
+    fake.failNext({ method: 'POST', path: /^\/repos\/acme\/api\/labels$/, status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'Label', code: 'invalid', field: 'color', message: 'color is not allowed here' }] } });
+    await converge(context);
+    expect(fake.labels('api')).toHaveLength(1);
+    const [run] = runOn(head);
+    expect(run!.conclusion).toBe('failure');
+    expect(`${run!.output.summary}\n${run!.output.text}`).toContain('color is not allowed here');
+  });
+
+  it('touches only the changed file’s resources in a 1,000-file config repo', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1000; i++) files[`repos/r${i}.yml`] = repoFile(`r${i}`, `  description: "${i}"\n`);
+    const context = workerContext(fake);
+    const first = seed(files);
+    // Mark the first commit converged, as a previous run would have.
+    await (await context.auth(1)).rest.checks.create({ owner: 'acme', repo: CONFIG_REPO, name: 'Converge apply', head_sha: first, status: 'completed', conclusion: 'success' });
+    fake.addRepo({ name: 'r7', description: '7' });
+    fake.commit(CONFIG_REPO, { 'repos/r7.yml': repoFile('r7', '  description: seven\n') });
+    fake.resetLog();
+    await start(context);
+    await converge(context);
+    expect(fake.repo('r7').description).toBe('seven');
+    const target = fake.filter((r) => r.kind !== 'codeload' && !r.path.includes(CONFIG_REPO) && !r.path.startsWith('/app'));
+    expect(target.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /repos/acme/r7', 'PATCH /repos/acme/r7']);
+  });
+
+  it('re-runs a job whose worker was killed mid-apply, to the same end state', async () => {
+    const target = new MemoryTarget();
+    const context = workerContext(fake, { extraProviders: [memoryProvider(target) as never] });
+    fake.addRepo({ name: CONFIG_REPO });
+    const head = fake.commit(CONFIG_REPO, { 'converge.yml': 'providers:\n  mem: {}\n', 'w.yml': 'kind: mem.widget\nname: a\nspec: { size: 1 }\n---\nkind: mem.widget\nname: b\nspec: { size: 2 }\n' });
+    target.hold = new Promise(() => {});
+    const doomedConnection = await connect();
+    const doomed = await start(context, doomedConnection);
+    await queues.enqueueConverge(job);
+    while (target.calls.apply === 0) await new Promise((r) => setTimeout(r, 20));
+    // SIGKILL: the process vanishes mid-apply; nothing renews its locks any more.
+    void doomed.close().catch(() => undefined);
+    running.splice(running.indexOf(doomed), 1);
+    doomedConnection.disconnect();
+    target.hold = undefined;
+    await start(context);
+    await idle(30_000);
+    expect(target.state.get('mem.widget/a')?.spec).toEqual({ size: 1 });
+    expect(target.state.get('mem.widget/b')?.spec).toEqual({ size: 2 });
+    expect(runOn(head).map((r) => r.conclusion)).toContain('success');
+  });
+});
