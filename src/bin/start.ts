@@ -5,6 +5,7 @@ import { connectRedis } from '../queue/connection.js';
 import { Queues } from '../queue/queues.js';
 import { syncSchedule } from '../queue/schedules.js';
 import { readEnv } from '../settings/env.js';
+import { catchUpOnStart } from '../worker/catch-up.js';
 import { startWorkers } from '../worker/index.js';
 import { processFullRunJob } from '../worker/full-run-job.js';
 
@@ -48,6 +49,9 @@ async function main(role: Role): Promise<void> {
     );
     stops.push(() => workers.close());
     probot.log.info({ role }, 'workers started');
+    await catchUpOnStart(await probot.auth(), producer, env.CONVERGE_CONFIG_REPO, probot.log).catch((error: unknown) =>
+      probot.log.warn({ err: error }, 'catch-up on start failed; the next push converges instead'),
+    );
   }
 
   if (role !== 'worker') {

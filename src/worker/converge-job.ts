@@ -1,5 +1,4 @@
 import { hasErrors } from '../core/diagnostics.js';
-import { toConvergeError } from '../core/errors.js';
 import type { ChangeResult } from '../core/plan-types.js';
 import { renderPlan, renderResults } from '../core/render/index.js';
 import { loadModel } from '../config/load.js';
@@ -10,6 +9,7 @@ import { findLastConverged } from '../github/progress.js';
 import { compareCommits, fetchSnapshot, type RepoRef } from '../github/snapshot.js';
 import type { ConvergeJob } from '../queue/jobs.js';
 import { githubWebUrl } from '../settings/github-host.js';
+import { toGitHubError } from '../providers/github/errors.js';
 import { providerDeps, type WorkerContext } from './context.js';
 
 export interface ConvergeOutcome {
@@ -21,9 +21,15 @@ export interface ConvergeOutcome {
 
 async function currentHead(context: WorkerContext, job: ConvergeJob, ref: RepoRef) {
   const client = await context.auth(job.installationId);
-  const { data: repo } = await client.rest.repos.get({ owner: ref.owner, repo: ref.repo });
-  const { data: branch } = await client.rest.repos.getBranch({ ...ref, branch: repo.default_branch });
-  return { client, headSha: branch.commit.sha };
+  try {
+    const { data: repo } = await client.rest.repos.get({ owner: ref.owner, repo: ref.repo });
+    const { data: branch } = await client.rest.repos.getBranch({ ...ref, branch: repo.default_branch });
+    return { client, headSha: branch.commit.sha };
+  } catch (error) {
+    // An org without a config repo (or an empty one) has nothing to converge.
+    if (toGitHubError(error, undefined, 'read').code === 'not-found') return { client, headSha: undefined };
+    throw error;
+  }
 }
 
 /**
@@ -35,6 +41,10 @@ async function currentHead(context: WorkerContext, job: ConvergeJob, ref: RepoRe
 export async function processConvergeJob(job: ConvergeJob, context: WorkerContext): Promise<ConvergeOutcome> {
   const ref = { owner: job.owner, repo: job.repo };
   const { client, headSha } = await currentHead(context, job, ref);
+  if (!headSha) {
+    context.log.info({ repo: `${job.owner}/${job.repo}` }, 'no config repo to converge');
+    return { headSha: '', results: [], conclusion: 'skipped' };
+  }
   const log = context.log.child({ job: 'converge', repo: `${job.owner}/${job.repo}`, sha: headSha });
   const checkName = context.env.CONVERGE_APPLY_CHECK_NAME;
   const fromSha = await findLastConverged(client, ref, headSha, checkName);
@@ -83,12 +93,12 @@ export async function processConvergeJob(job: ConvergeJob, context: WorkerContex
           await upsertComment(client, ref, pull, 'apply', `**Converge apply** finished: ${output.title}. [Details](${link})`);
         }
       } catch (error) {
-        log.warn({ err: toConvergeError(error) }, 'could not comment on the merged pull request');
+        log.warn({ err: toGitHubError(error, undefined, 'write') }, 'could not comment on the merged pull request');
       }
     }
     return { headSha, ...(fromSha ? { fromSha } : {}), results, conclusion: output.conclusion === 'success' ? 'success' : 'failure' };
   } catch (thrown) {
-    const error = toConvergeError(thrown);
+    const error = toGitHubError(thrown, undefined, 'read');
     log.warn({ err: error, code: error.code }, 'convergence failed');
     await finishCheckRun(client, ref, checkRunId, {
       conclusion: 'failure',

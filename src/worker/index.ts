@@ -1,5 +1,6 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { ConvergeError } from '../core/errors.js';
+import { toGitHubError } from '../providers/github/errors.js';
 import type { RedisConnection } from '../queue/connection.js';
 import { CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type ConvergeJob, type FullRunJob, type PlanJob } from '../queue/jobs.js';
 import { RepoLock } from '../queue/repo-lock.js';
@@ -22,9 +23,11 @@ export interface WorkerOptions {
 }
 
 /** The error's type decides: retryable errors are thrown for BullMQ to retry, others fail for good. */
-function classify(error: unknown): unknown {
-  if (error instanceof ConvergeError && !error.retryable) return new UnrecoverableError(error.message);
-  return error;
+function classify(thrown: unknown): unknown {
+  if (thrown instanceof DelayedError || thrown instanceof UnrecoverableError) return thrown;
+  // The app's own GitHub calls (snapshots, check runs) throw Octokit errors: type them first.
+  const error = thrown instanceof ConvergeError ? thrown : toGitHubError(thrown, undefined, 'read');
+  return error.retryable ? error : new UnrecoverableError(error.message);
 }
 
 export interface RunningWorkers {

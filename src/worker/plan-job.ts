@@ -1,11 +1,11 @@
 import { loadModel, isConfigPath } from '../config/load.js';
-import { toConvergeError } from '../core/errors.js';
 import { renderNoManagedFiles, renderPlan } from '../core/render/index.js';
 import { runPlan, type PlanRun } from '../engine/run.js';
 import { finishCheckRun, startCheckRun } from '../github/check-runs.js';
 import { compareCommits, fetchSnapshot } from '../github/snapshot.js';
 import type { PlanJob } from '../queue/jobs.js';
 import { githubWebUrl } from '../settings/github-host.js';
+import { toGitHubError } from '../providers/github/errors.js';
 import { providerDeps, type WorkerContext } from './context.js';
 
 export interface PlanJobOutcome {
@@ -65,7 +65,7 @@ export async function processPlanJob(
     log.info({ conclusion: output.conclusion, changes: run.plan.changes.length }, 'plan reported');
     return { checkRunId, conclusion: output.conclusion };
   } catch (thrown) {
-    const error = toConvergeError(thrown);
+    const error = toGitHubError(thrown, undefined, 'read');
     log.warn({ err: error, code: error.code }, 'plan failed');
     if (!error.retryable || hooks.finalAttempt) {
       await finishCheckRun(client, ref, checkRunId, {

@@ -18,6 +18,17 @@ const { privateKey } = generateKeyPairSync('rsa', {
 export const CONFIG_REPO = 'converge-config';
 export const silent = pino({ level: 'silent' });
 
+/** A Probot authenticating as the app against the fake, with Octokit's own retries off. */
+export function probotFor(fake: FakeGitHub): Probot {
+  return new Probot({
+    appId: 1,
+    privateKey,
+    baseUrl: fake.urls.api,
+    log: silent,
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+  });
+}
+
 /**
  * A worker context that authenticates like production (app JWT → installation token) against
  * the fake, with Octokit's own retries off so tests see every request and failure.
@@ -26,13 +37,7 @@ export function workerContext(
   fake: FakeGitHub,
   options: { extraProviders?: Provider<any, ProviderDeps>[]; env?: Record<string, string>; processEnv?: Record<string, string> } = {},
 ): WorkerContext {
-  const probot = new Probot({
-    appId: 1,
-    privateKey,
-    baseUrl: fake.urls.api,
-    log: silent,
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-  });
+  const probot = probotFor(fake);
   return {
     auth: (installationId) => probot.auth(installationId),
     registry: new Registry<ProviderDeps>([...providers, ...(options.extraProviders ?? [])]),

@@ -3,9 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedis } from '../../src/queue/connection.js';
 import { Queues } from '../../src/queue/queues.js';
 import type { WorkerContext } from '../../src/worker/context.js';
+import { catchUpOnStart } from '../../src/worker/catch-up.js';
+import { processConvergeJob } from '../../src/worker/converge-job.js';
 import { startWorkers, type RunningWorkers } from '../../src/worker/index.js';
 import { installFakeGitHub } from '../support/fake-github/index.js';
-import { CONFIG_REPO, labelDoc, orgWrites, repoFile, workerContext } from '../support/harness.js';
+import { CONFIG_REPO, probotFor, labelDoc, orgWrites, repoFile, silent, workerContext } from '../support/harness.js';
 import { MemoryTarget, memoryProvider } from '../support/memory-provider.js';
 import { deleteKeys, REDIS_URL, testPrefix } from '../support/redis.js';
 
@@ -139,6 +141,24 @@ describe('convergence on merge', () => {
     expect(fake.repo('api').description).toBe('lost webhook');
     expect(fake.repo('web').description).toBe('latest');
     expect(runOn(head).map((r) => r.conclusion)).toEqual(['success']);
+  });
+
+  it('catches up on start: every installation converges from its recorded commit', async () => {
+    fake.addRepo({ name: 'api', description: 'a' });
+    const context = workerContext(fake);
+    const head = seed({ 'repos/api.yml': repoFile('api', '  description: while down\n') });
+    const enqueued = await catchUpOnStart(await probotFor(fake).auth(), queues, CONFIG_REPO, silent);
+    expect(enqueued).toBe(1);
+    await start(context);
+    await idle();
+    expect(fake.repo('api').description).toBe('while down');
+    expect(runOn(head).map((r) => r.conclusion)).toEqual(['success']);
+  });
+
+  it('does nothing for an org without a config repo', async () => {
+    const outcome = await processConvergeJob(job, workerContext(fake));
+    expect(outcome.conclusion).toBe('skipped');
+    expect(fake.count({ path: /check-runs/ })).toBe(0);
   });
 
   it('retries a resource that answers 502, and applies it', async () => {

@@ -31,7 +31,7 @@ describe('full runs and drift issues', () => {
     expect(drifted.drifted).toBe(1);
     const [issue] = openDriftIssues();
     expect(issue!.title).toBe('Drift: 1 resource differ from the config repo');
-    expect(issue!.labels.map((l) => (typeof l === 'string' ? l : l.name))).toEqual(['converge-drift']);
+    expect(issue!.labels).toEqual(['converge-drift']);
     expect(issue!.body).toContain('github.repository/api');
     expect(issue!.body).toContain('changed in the UI');
     expect(issue!.body).toContain('repos/api.yml');

@@ -54,6 +54,22 @@ describe('the plan check run', () => {
     expect(run.annotations[0]!.message).toContain('descripton');
   });
 
+  it('leaves the check in progress and retries when GitHub answers 5xx, then fails it on the last attempt', async () => {
+    const base = seedConfig({ 'repos/api.yml': repoFile('api', '  description: x\n') });
+    const headSha = fake.commit(CONFIG_REPO, { 'repos/api.yml': repoFile('api', '  description: y\n') }, { branch: 'pr', from: base });
+    const context = workerContext(fake);
+    const data = { installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: 3, headSha, baseSha: base };
+    fake.failNext({ method: 'GET', path: /\/compare\//, status: 502 });
+    let remembered: number | undefined;
+    await expect(processPlanJob(data, context, { remember: async (id) => void (remembered = id), finalAttempt: false })).rejects.toMatchObject({ code: 'retryable' });
+    expect(fake.checkRuns(CONFIG_REPO)[0]!.status).toBe('in_progress');
+    fake.failNext({ method: 'GET', path: /\/compare\//, status: 502 });
+    const outcome = await processPlanJob({ ...data, checkRunId: remembered! }, context, { remember: async () => {}, finalAttempt: true });
+    expect(outcome.conclusion).toBe('failure');
+    expect(fake.checkRuns(CONFIG_REPO)).toHaveLength(1);
+    expect(fake.checkRuns(CONFIG_REPO)[0]!.output.summary).toContain('HTTP 502');
+  });
+
   it('is neutral when the PR touches no managed file', async () => {
     const base = seedConfig({ 'repos/api.yml': repoFile('api', '  description: x\n') });
     const { outcome, run } = await planPr(base, { 'README.md': '# docs\n' });

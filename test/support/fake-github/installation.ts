@@ -54,6 +54,8 @@ export function installationRoutes(router: Router, world: World): void {
     );
   });
 
+  router.get('/app/installations', () => ok([installationJson(world)]));
+
   router.get('/app/installations/{installation_id}', (req) => {
     if (Number(req.params.installation_id) !== world.installationId) throw notFound();
     return ok(installationJson(world));
