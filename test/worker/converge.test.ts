@@ -207,6 +207,26 @@ describe('convergence on merge', () => {
     expect(target.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /repos/acme/r7', 'PATCH /repos/acme/r7']);
   });
 
+  it('finishes the active job before a worker stops on SIGTERM', async () => {
+    const target = new MemoryTarget();
+    const context = workerContext(fake, { extraProviders: [memoryProvider(target) as never] });
+    fake.addRepo({ name: CONFIG_REPO });
+    const head = fake.commit(CONFIG_REPO, { 'converge.yml': 'providers:\n  mem: {}\n', 'w.yml': 'kind: mem.widget\nname: a\nspec: { size: 1 }\n' });
+    let release!: () => void;
+    target.hold = new Promise<void>((resolve) => (release = resolve));
+    const workers = await start(context);
+    await queues.enqueueConverge(job);
+    while (target.calls.apply === 0) await new Promise((r) => setTimeout(r, 20));
+    let closed = false;
+    const closing = workers.close().then(() => (closed = true));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect(target.state.get('mem.widget/a')?.spec).toEqual({ size: 1 });
+    expect(runOn(head).map((r) => r.conclusion)).toEqual(['success']);
+  });
+
   it('re-runs a job whose worker was killed mid-apply, to the same end state', async () => {
     const target = new MemoryTarget();
     const context = workerContext(fake, { extraProviders: [memoryProvider(target) as never] });
