@@ -1,30 +1,9 @@
+import { chunkAnnotations, type CheckOutput } from '../core/render/index.js';
 import type { GitHubClient } from '../providers/deps.js';
 import type { RepoRef } from './snapshot.js';
 
-export type Conclusion = 'success' | 'failure' | 'neutral' | 'cancelled' | 'action_required';
-
-export interface CheckAnnotation {
-  path: string;
-  start_line: number;
-  end_line: number;
-  start_column?: number;
-  end_column?: number;
-  annotation_level: 'notice' | 'warning' | 'failure';
-  message: string;
-  title?: string;
-}
-
-export interface CheckResult {
-  conclusion: Conclusion;
-  title: string;
-  summary: string;
-  text?: string;
-  annotations?: CheckAnnotation[];
-  actions?: Array<{ label: string; description: string; identifier: string }>;
-}
-
-/** GitHub accepts at most this many annotations per create or update request. */
-export const ANNOTATIONS_PER_REQUEST = 50;
+/** A finished check run: rendered output plus its conclusion. */
+export type CheckResult = Pick<CheckOutput, 'title' | 'summary' | 'conclusion'> & Partial<Pick<CheckOutput, 'text' | 'annotations'>>;
 
 export async function startCheckRun(
   client: GitHubClient,
@@ -49,15 +28,10 @@ export async function startCheckRun(
  * GitHub takes 50 per request and appends them.
  */
 export async function finishCheckRun(client: GitHubClient, ref: RepoRef, checkRunId: number, result: CheckResult): Promise<void> {
-  const annotations = result.annotations ?? [];
+  const [first = [], ...rest] = chunkAnnotations(result.annotations ?? []);
   const output = { title: result.title, summary: result.summary, ...(result.text ? { text: result.text } : {}) };
-  for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
-    await client.rest.checks.update({
-      owner: ref.owner,
-      repo: ref.repo,
-      check_run_id: checkRunId,
-      output: { ...output, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) },
-    });
+  for (const annotations of rest) {
+    await client.rest.checks.update({ owner: ref.owner, repo: ref.repo, check_run_id: checkRunId, output: { ...output, annotations } });
   }
   await client.rest.checks.update({
     owner: ref.owner,
@@ -66,7 +40,6 @@ export async function finishCheckRun(client: GitHubClient, ref: RepoRef, checkRu
     status: 'completed',
     conclusion: result.conclusion,
     completed_at: new Date().toISOString(),
-    output: { ...output, annotations: annotations.slice(0, ANNOTATIONS_PER_REQUEST) },
-    ...(result.actions ? { actions: result.actions } : {}),
+    output: { ...output, annotations: first },
   });
 }
