@@ -1,5 +1,6 @@
 import { createProbot, run } from 'probot';
 import { convergeApp } from '../app/index.js';
+import { RedisWritePacer } from '../providers/github/index.js';
 import { createRegistry } from '../providers/index.js';
 import { connectRedis } from '../queue/connection.js';
 import { Queues } from '../queue/queues.js';
@@ -44,6 +45,8 @@ async function main(role: Role): Promise<void> {
         processEnv: process.env,
         log: probot.log.child({ name: 'worker' }),
         onSettings: (job, settings) => syncSchedule(producer.converge, job, settings),
+        // Write spacing per org holds across every worker process.
+        githubShared: { pacer: new RedisWritePacer(redis) },
       },
       { connection: redis, prefix: env.CONVERGE_QUEUE_PREFIX, concurrency: env.CONVERGE_WORKER_CONCURRENCY, fullRun: processFullRunJob },
     );

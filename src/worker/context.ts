@@ -16,14 +16,13 @@ export interface WorkerContext {
   log: Logger;
   /** Called with each config repo's settings after a convergence loads them (schedules). */
   onSettings?(job: RepoJob, settings: Settings): Promise<void>;
-  /** Extra provider dependencies (for example a shared write pacer). */
-  providerDeps?: Partial<ProviderDeps>;
+  /** Shared across the process (and, through Redis, across processes): write pacing, ETag bodies. */
+  githubShared?: Pick<NonNullable<ProviderDeps['github']>, 'pacer' | 'etagCache'>;
 }
 
 export function providerDeps(context: WorkerContext, client: GitHubClient, owner: string, log: Logger): ProviderDeps {
   return {
-    ...context.providerDeps,
-    github: { writeSpacingMs: context.env.CONVERGE_WRITE_SPACING_MS, ...context.providerDeps?.github, client, owner },
+    github: { writeSpacingMs: context.env.CONVERGE_WRITE_SPACING_MS, ...context.githubShared, client, owner },
     env: context.processEnv,
     log,
   };
