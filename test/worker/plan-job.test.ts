@@ -90,6 +90,17 @@ describe('the plan check run', () => {
     expect(fake.count({ kind: 'graphql' })).toBe(0);
   });
 
+  it('falls back to comparing trees when a PR changes more files than the compare API lists', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 320; i++) files[`repos/r${i}.yml`] = repoFile(`r${i}`, `  description: "${i}"\n`);
+    const base = seedConfig(files);
+    const changed = Object.fromEntries(Object.keys(files).map((path, i) => [path, repoFile(`r${i}`, `  description: "changed ${i}"\n`)]));
+    const { outcome, run } = await planPr(base, changed);
+    expect(outcome.conclusion).toBe('success');
+    expect(fake.count({ path: /\/git\/trees\// })).toBe(2);
+    expect(run.output.title).toContain('320 to create');
+  });
+
   it('never writes to the org when the check is re-run, even for a plan full of changes', async () => {
     fake.addRepo({ name: 'api', description: 'a' });
     const base = seedConfig({ 'repos/api.yml': repoFile('api', '  description: a\n') });
