@@ -142,6 +142,26 @@ describe('webhook handlers', () => {
     expect(plan.map((j) => [j.data.pullNumber, j.data.headSha])).toEqual([[7, payload.check_run.head_sha]]);
   });
 
+  it('converges again when the apply check is re-run', async () => {
+    await deliver('check_run', example('check_run', 'rerequested', (p) => {
+      atRepo(p, 'acme', CONFIG_REPO);
+      p.check_run.name = 'Converge apply';
+      p.check_run.pull_requests = [];
+    }));
+    const { plan, converge } = await jobs();
+    expect(plan).toEqual([]);
+    expect(converge.map((j) => [j.name, j.data.repo])).toEqual([['converge', CONFIG_REPO]]);
+  });
+
+  it('re-plans the PRs of a re-requested check suite, and converges when it is on the default branch', async () => {
+    await deliver('check_suite', example('check_suite', 'rerequested', (p) => {
+      atRepo(p, 'acme', CONFIG_REPO);
+      p.check_suite.head_branch = p.repository.default_branch;
+      p.check_suite.pull_requests = [];
+    }));
+    expect((await jobs()).converge).toHaveLength(1);
+  });
+
   it('starts a full run on `/converge full-run` and passes who asked', async () => {
     await deliver('issue_comment', example('issue_comment', 'created', (p) => {
       atRepo(p, 'acme', CONFIG_REPO);
