@@ -1,5 +1,6 @@
 import type { ReadAllResult } from '../../core/provider.js';
 import type { ActualResource } from '../../core/resource.js';
+import { fetchProtections, incomplete, protectionFromLive, RULE_FIELDS, type GraphqlRule, type RulePage } from './branch-protection/graphql.js';
 import { missingOrganization } from './errors.js';
 import type { BulkReader, GitHubContext } from './kind.js';
 import { LABEL_FIELDS, labelFromLive, type LiveLabel } from './label/live.js';
@@ -10,6 +11,7 @@ import { getRepository } from './repository/read.js';
 
 const REPOSITORY = 'github.repository';
 const LABEL = 'github.label';
+const PROTECTION = 'github.branch-protection';
 
 interface LabelPage {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
@@ -18,6 +20,7 @@ interface LabelPage {
 
 interface RepositoryNode extends GraphqlRepository {
   labels?: LabelPage | null;
+  branchProtectionRules?: RulePage | null;
 }
 
 interface RepositoriesAnswer {
@@ -26,9 +29,12 @@ interface RepositoriesAnswer {
   } | null;
 }
 
-/** One query per 100 repositories, with each one's first 100 labels. */
+/**
+ * One query per 100 repositories, with each one's first 100 labels and first 25 protection
+ * rules of 25 push allowances each (GitHub caps a query at 500,000 nodes; this is ~75,000).
+ */
 const REPOSITORIES = /* GraphQL */ `
-  query ConvergeRepositories($org: String!, $after: String, $withLabels: Boolean!) {
+  query ConvergeRepositories($org: String!, $after: String, $withLabels: Boolean!, $withProtection: Boolean!, $allowances: Int!) {
     organization(login: $org) {
       repositories(first: 100, after: $after, orderBy: { field: NAME, direction: ASC }) {
         pageInfo { hasNextPage endCursor }
@@ -38,11 +44,24 @@ const REPOSITORIES = /* GraphQL */ `
             pageInfo { hasNextPage endCursor }
             nodes { ${LABEL_FIELDS} }
           }
+          branchProtectionRules(first: 25) @include(if: $withProtection) {
+            pageInfo { hasNextPage endCursor }
+            nodes { ...ConvergeRule }
+          }
         }
       }
     }
   }
+  ${RULE_FIELDS}
 `;
+
+/** Protection rules of every repository; only those past 25 rules or 25 push allowances cost follow-ups. */
+async function protectionRules(ctx: GitHubContext, nodes: RepositoryNode[]): Promise<Map<string, GraphqlRule[]>> {
+  const rules = new Map(nodes.map((node) => [node.name, node.branchProtectionRules?.nodes ?? []]));
+  const more = nodes.filter((node) => incomplete(node.branchProtectionRules)).map((node) => node.name);
+  if (more.length > 0) for (const [name, found] of await fetchProtections(ctx, more)) rules.set(name, found?.rules ?? []);
+  return rules;
+}
 
 /** Repositories with more than 100 labels, several per query, by alias. */
 const MORE_LABELS_PER_QUERY = 10;
@@ -80,18 +99,19 @@ async function pageLabels(ctx: GitHubContext, pending: Map<string, { after: stri
 }
 
 /**
- * Full runs: every repository of the org, and their labels, in one GraphQL query per 100
- * repositories. Only repositories with more than 100 labels cost follow-up queries, and only
+ * Full runs: every repository of the org, their labels and protection rules, in one GraphQL
+ * query per 100 repositories. Only repositories with more than 100 labels cost follow-up queries, and only
  * empty repositories (whose default branch GraphQL cannot name) cost a REST GET, so bulk and
  * targeted reads report the same spec.
  */
 export const repositoriesAndLabels: BulkReader = {
-  kinds: [REPOSITORY, LABEL],
+  kinds: [REPOSITORY, LABEL, PROTECTION],
   async readAll(kinds, ctx): Promise<ReadAllResult> {
     const withLabels = kinds.has(LABEL);
+    const withProtection = kinds.has(PROTECTION);
     const nodes: RepositoryNode[] = [];
     for (let after: string | null = null; ; ) {
-      const answer: RepositoriesAnswer = await ctx.api.graphql<RepositoriesAnswer>(REPOSITORIES, { org: ctx.org, after, withLabels });
+      const answer: RepositoriesAnswer = await ctx.api.graphql<RepositoriesAnswer>(REPOSITORIES, { org: ctx.org, after, withLabels, withProtection, allowances: 25 });
       if (!answer.organization) throw missingOrganization(ctx.org);
       const { nodes: page, pageInfo } = answer.organization.repositories;
       nodes.push(...page);
@@ -109,6 +129,8 @@ export const repositoriesAndLabels: BulkReader = {
       if (node.labels?.pageInfo.hasNextPage && node.labels.pageInfo.endCursor) pending.set(node.name, state);
     }
     await pageLabels(ctx, pending);
+    ctx.repositoryNames = nodes.map((node) => node.name);
+    const rules = withProtection ? await protectionRules(ctx, nodes) : new Map<string, GraphqlRule[]>();
 
     // GraphQL has no default branch for an empty repository; REST names the one it will use.
     const emptyBranches = new Map<string, string>();
@@ -130,6 +152,7 @@ export const repositoriesAndLabels: BulkReader = {
       for (const label of labels.get(node.name)?.labels ?? []) {
         resources.push(stamp(LABEL, labelRef(node.name, label.name), labelFromLive(label)));
       }
+      for (const rule of rules.get(node.name) ?? []) resources.push(stamp(PROTECTION, `${node.name}/${rule.pattern}`, protectionFromLive(rule)));
     }
     ctx.log.debug({ org: ctx.org, repositories: nodes.length, requests: { ...ctx.api.stats } }, 'github bulk read done');
     return { resources, failures: [] };

@@ -142,6 +142,8 @@ export function toGitHubError(error: unknown, resource: string | undefined, oper
     }
     if (types.includes('FORBIDDEN')) return new PermissionError(`${subject}: GitHub denied the query: ${text}`, options);
     if (types.includes('NOT_FOUND')) return new ConvergeError('not-found', `${subject}: ${text}`, options);
+    // GraphQL's 422: the mutation was refused (e.g. "Name already protected"); retrying will not help.
+    if (types.includes('UNPROCESSABLE')) return new RejectedError(`${subject}: GitHub rejected the change: ${text}`, options);
     return new ConvergeError('internal', `${subject}: GitHub's GraphQL API answered with errors: ${text}`, options);
   }
 

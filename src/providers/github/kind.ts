@@ -3,6 +3,7 @@ import type { Change } from '../../core/plan-types.js';
 import type { ReadAllResult, ReadResult, ResourceKind } from '../../core/provider.js';
 import type { ResourceRef } from '../../core/resource.js';
 import type { GitHubApi } from './api.js';
+import type { Lookups } from './lookups.js';
 
 /** What every kind's live operations get: the org, its API, and the session's memory. */
 export interface GitHubContext {
@@ -15,6 +16,15 @@ export interface GitHubContext {
   readConcurrency: number;
   /** GraphQL node ids of repositories seen during this session, by lower-cased name. */
   repositoryIds: Map<string, string>;
+  /** Users, teams, apps and repositories by name → ids, remembered for the session. */
+  lookups: Lookups;
+  /** The org's repository names, once a bulk read has listed them (full runs). */
+  repositoryNames?: string[];
+  /**
+   * Writes in progress in this session by key (`team:<slug>`), so a change can wait for one
+   * it depends on within the same step (a team created together with its parent).
+   */
+  inFlight: Map<string, Promise<unknown>>;
 }
 
 /**

@@ -45,3 +45,65 @@ export function sameName(a: string, b: string): boolean {
 export function labelRef(repo: string, label: string): string {
   return `${repo}/${label}`;
 }
+
+/**
+ * `<parent>/<child>`, split at the first `/`: repository names, team slugs and logins
+ * cannot contain one; branch patterns, environment and ruleset names can.
+ */
+export function splitChildName(name: string): { parent: string; child: string } | undefined {
+  const parts = splitLabelName(name);
+  return parts && { parent: parts.repo, child: parts.label };
+}
+
+/** GitHub logins, written in lower case: GitHub compares them without regard to case, Converge exactly. */
+const LOGIN = /^[a-z\d](?:[a-z\d]|-(?=[a-z\d])){0,38}$/;
+
+export function loginProblem(login: string): string | undefined {
+  if (LOGIN.test(login)) return undefined;
+  if (LOGIN.test(login.toLowerCase())) return `write the login "${login}" in lower case ("${login.toLowerCase()}"): GitHub compares logins without regard to case.`;
+  return `"${login}" is not a GitHub login: 1 to 39 letters, digits or single hyphens, not starting or ending with a hyphen.`;
+}
+
+/** Team slugs as GitHub derives them from team names: lower case, digits, `-` and `_`. */
+const SLUG = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/;
+
+export function teamSlugProblem(slug: string): string | undefined {
+  if (SLUG.test(slug)) return undefined;
+  return `"${slug}" is not a team slug: use lower-case letters, digits, "-" and "_" (GitHub derives the slug from the team name).`;
+}
+
+/**
+ * The slug GitHub gives a team named `name` (Rails' `parameterize`): accents dropped, lower
+ * case, every run of other characters turned into one `-`, no `-` at either end.
+ */
+export function slugOf(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+/** Actions variable names: GitHub stores them upper-cased, so Converge asks for upper case. */
+const VARIABLE = /^[A-Z_][A-Z0-9_]*$/;
+
+export function variableNameProblem(name: string): string | undefined {
+  if (!VARIABLE.test(name.toUpperCase())) return `"${name}" is not a variable name: use letters, digits and "_", not starting with a digit.`;
+  if (name !== name.toUpperCase()) return `write the variable name "${name}" in upper case ("${name.toUpperCase()}"): GitHub stores variable names upper-cased.`;
+  if (name.startsWith('GITHUB_')) return `"${name}": variable names must not start with GITHUB_.`;
+  return undefined;
+}
+
+/** A `<parent>/<child>` name check built from the two halves' checks. */
+export function childNameProblem(
+  name: string,
+  shape: string,
+  parentProblem: (parent: string) => string | undefined,
+  childProblem: (child: string) => string | undefined = () => undefined,
+): string | undefined {
+  const parts = splitChildName(name);
+  if (!parts) return `"${name}" is not a valid name here: write it as ${shape}.`;
+  return parentProblem(parts.parent) ?? childProblem(parts.child);
+}

@@ -1,9 +1,11 @@
 import { ConfigurationError } from '../../core/errors.js';
 import type { Change } from '../../core/plan-types.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
 import type { ProviderSession, ReadAllResult, ReadResult } from '../../core/provider.js';
-import { resourceKey, type ResourceRef } from '../../core/resource.js';
+import { resourceKey, type DesiredResource, type ResourceRef } from '../../core/resource.js';
 import { readFailureMessage, toGitHubError } from './errors.js';
 import type { BulkReader, GitHubContext, GitHubKind } from './kind.js';
+import { validateReferences } from './validate.js';
 
 /** The github provider bound to one org for one job: dispatches to kinds, maps errors. */
 export class GitHubSession implements ProviderSession {
@@ -62,6 +64,11 @@ export class GitHubSession implements ProviderSession {
     } catch (error) {
       throw toGitHubError(error, resourceKey(change), 'write');
     }
+  }
+
+  /** Teams, users and apps the config names must exist: diagnostics on their YAML lines. */
+  async validate(resources: DesiredResource[]): Promise<Diagnostic[]> {
+    return validateReferences(this.ctx, resources);
   }
 
   async close(): Promise<void> {

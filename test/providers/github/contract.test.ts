@@ -1,55 +1,23 @@
 import { providerContract } from '../../contract/provider-contract.js';
-import { githubProvider, Label, Repository } from '../../../src/providers/github/index.js';
-import { desired } from '../../support/resources.js';
+import { githubProvider } from '../../../src/providers/github/index.js';
 import { installFakeGitHub } from '../../support/fake-github/index.js';
-import { connectToFake } from './fake.js';
+import { connectToFake, seedPeople } from './fake.js';
+import { changedModel, initialModel, renamedModel } from './fixtures.js';
 
-const fake = installFakeGitHub();
+const fake = installFakeGitHub({ seed: seedPeople });
 
-const repo = (name: string, spec: Record<string, unknown>, previousNames: string[] = []) =>
-  desired('github.repository', name, Repository.parse(spec), { previousNames });
-const label = (name: string, spec: Record<string, unknown>, previousNames: string[] = []) =>
-  desired('github.label', name, Label.parse(spec), { previousNames });
+/**
+ * Every kind but `github.member`, which is read-only by design (Converge never invites or
+ * removes people), so it cannot be created or deleted; `member.test.ts` covers it.
+ */
+const provider = { ...githubProvider, kinds: githubProvider.kinds.filter((k) => k.kind !== 'github.member') };
 
 providerContract('github', async () => ({
-  provider: githubProvider,
+  provider,
   connect: () => connectToFake(),
-  initial: [
-    repo('svc-a', {
-      description: 'Service A',
-      homepage: 'https://a.example.com',
-      visibility: 'private',
-      features: { issues: true, projects: false, wiki: false },
-      merge: { allowMergeCommit: false, allowSquashMerge: true, allowRebaseMerge: false, allowAutoMerge: true, deleteBranchOnMerge: true },
-      topics: ['Platform', 'api'],
-    }),
-    repo('svc-b', { description: null, archived: false }),
-    label('svc-a/bug', { color: '#D73A4A', description: 'Something is broken' }),
-    label('svc-a/area/ci', { color: 'a2eeef' }),
-    label('svc-b/bug', { color: 'd73a4a', description: null }),
-  ],
-  changed: [
-    repo('svc-a', {
-      description: 'Service A, v2',
-      homepage: '',
-      visibility: 'public',
-      features: { issues: false, projects: false, wiki: true },
-      merge: { allowMergeCommit: true, allowSquashMerge: true, allowRebaseMerge: false, allowAutoMerge: false, deleteBranchOnMerge: true },
-      topics: ['platform'],
-    }),
-    repo('svc-b', { description: 'Now described', archived: true }),
-    label('svc-a/bug', { color: 'ff0000', description: 'Broken' }),
-    label('svc-a/area/ci', { color: 'a2eeef', description: 'CI' }),
-    // Unchanged: svc-b is archived in this step, and an archived repository's labels are read-only.
-    label('svc-b/bug', { color: 'd73a4a', description: null }),
-  ],
-  renamed: [
-    repo('svc-alpha', { description: 'Service A, renamed', topics: ['platform'] }, ['svc-a']),
-    repo('svc-b', { description: 'Still B' }),
-    label('svc-alpha/bug', { color: 'ff0000' }, ['svc-a/bug']),
-    label('svc-alpha/area/ci', { color: 'a2eeef' }, ['svc-a/area/ci']),
-    label('svc-b/defect', { color: 'd73a4a' }, ['svc-b/bug']),
-  ],
+  initial: initialModel(),
+  changed: changedModel(),
+  renamed: renamedModel(),
   async driftOne() {
     fake.repo('svc-a').description = 'Changed by hand';
   },

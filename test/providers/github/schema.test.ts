@@ -1,8 +1,21 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { githubBulkReaders, githubKinds, githubProvider, GitHubSettings, Label, Repository } from '../../../src/providers/github/index.js';
-import { labelNameProblem, repositoryNameProblem, splitLabelName } from '../../../src/providers/github/names.js';
+import {
+  BranchProtection,
+  Environment,
+  githubBulkReaders,
+  githubKinds,
+  githubProvider,
+  GitHubSettings,
+  Label,
+  OrgRuleset,
+  OrgVariable,
+  Repository,
+  Ruleset,
+  Team,
+} from '../../../src/providers/github/index.js';
+import { labelNameProblem, loginProblem, repositoryNameProblem, slugOf, splitLabelName, variableNameProblem } from '../../../src/providers/github/names.js';
 
 describe('github.repository spec', () => {
   it('normalises what users write into the shape reads report', () => {
@@ -52,6 +65,60 @@ describe('github.label spec', () => {
   });
 });
 
+describe('the organization kinds\' specs', () => {
+  it('normalise logins and slugs to lower case, lists to sorted sets, and leave out what is not set', () => {
+    expect(Team.parse({ members: ['Bob', 'alice', 'bob'], parent: 'Platform' })).toEqual({ members: ['alice', 'bob'], parent: 'platform' });
+    expect(Team.parse({})).toEqual({});
+    expect(BranchProtection.parse({ requiredStatusChecks: { checks: ['lint', { context: 'build', app: 'CI' }, 'lint'] }, restrictions: null })).toEqual({
+      requiredStatusChecks: { checks: [{ context: 'build', app: 'ci' }, { context: 'lint' }] },
+      restrictions: null,
+    });
+    expect(Environment.parse({ reviewers: { teams: ['Ops'] }, deploymentBranches: { patterns: ['release/*', 'main', 'main'] } })).toEqual({
+      reviewers: { teams: ['ops'] },
+      deploymentBranches: { patterns: ['main', 'release/*'] },
+    });
+    expect(Ruleset.parse({ rules: [{ type: 'pull_request', parameters: {} }, { type: 'deletion' }], bypassActors: [{ type: 'team', name: 'Ops' }, { type: 'role', name: 'admin' }] })).toEqual({
+      rules: [{ type: 'deletion' }, { type: 'pull_request' }],
+      bypassActors: [
+        { type: 'role', name: 'admin', mode: 'always' },
+        { type: 'team', name: 'ops', mode: 'always' },
+      ],
+    });
+  });
+
+  it('refuse what GitHub would refuse, with a sentence', () => {
+    const message = (result: { error?: { issues: Array<{ message: string }> } }) => result.error?.issues[0]?.message;
+    expect(message(Team.safeParse({ members: ['a'], maintainers: ['a'] }))).toBe('a cannot be both a member and a maintainer: list them once');
+    expect(message(Team.safeParse({ privacy: 'secret', parent: 'x' }))).toMatch(/cannot be secret/);
+    expect(Team.safeParse({ privacy: 'visible' }).success).toBe(false);
+    expect(message(Environment.safeParse({ reviewers: { users: ['a', 'b', 'c', 'd'], teams: ['e', 'f', 'g'] } }))).toMatch(/at most 6/);
+    expect(Environment.safeParse({ waitTimer: 50_000 }).success).toBe(false);
+    expect(message(OrgVariable.safeParse({ value: 'x', visibility: 'all', repositories: ['api'] }))).toMatch(/only be listed with visibility: selected/);
+    expect(message(OrgRuleset.safeParse({ enforcement: 'active' }))).toMatch(/needs conditions.repositoryName/);
+    expect(message(Ruleset.safeParse({ rules: [{ type: 'deletion' }, { type: 'deletion' }] }))).toMatch(/listed twice/);
+    expect(Ruleset.safeParse({ rules: [{ type: 'no_such_rule' }] }).success).toBe(false);
+    expect(BranchProtection.safeParse({ requiredReviews: { approvals: 7 } }).success).toBe(false);
+    expect(BranchProtection.safeParse({ requiredReviews: { count: 1 } }).success).toBe(false);
+  });
+
+  it('check names before anything is read', () => {
+    expect(loginProblem('octocat')).toBeUndefined();
+    expect(loginProblem('OctoCat')).toMatch(/lower case/);
+    expect(loginProblem('-x')).toMatch(/not a GitHub login/);
+    expect(variableNameProblem('REGION')).toBeUndefined();
+    expect(variableNameProblem('region')).toMatch(/upper case/);
+    expect(variableNameProblem('GITHUB_TOKEN')).toMatch(/GITHUB_/);
+    expect(slugOf('Platform Team')).toBe('platform-team');
+    expect(slugOf('Équipe  R&D!')).toBe('equipe-r-d');
+    const kind = (name: string) => githubKinds.find((k) => k.kind === name)!;
+    expect(kind('github.collaborator').validateName!('api/octocat')).toBeUndefined();
+    expect(kind('github.collaborator').validateName!('api')).toMatch(/<repository>\/<login>/);
+    expect(kind('github.team-repository').validateName!('Platform/api')).toMatch(/not a team slug/);
+    expect(kind('github.branch-protection').validateName!('api/release/*')).toBeUndefined();
+    expect(kind('github.variable').validateName!('api/lower')).toMatch(/upper case/);
+  });
+});
+
 describe('names', () => {
   it('checks GitHub repository names', () => {
     expect(repositoryNameProblem('my-repo.v2_x')).toBeUndefined();
@@ -73,9 +140,22 @@ describe('names', () => {
 });
 
 describe('the github provider', () => {
-  it('lists its kinds in dependency order, every one renamable and named', () => {
-    expect(githubProvider.kinds.map((k) => k.kind)).toEqual(['github.repository', 'github.label']);
-    for (const kind of githubProvider.kinds) expect(kind.renamable).toBe(true);
+  it('lists its kinds in dependency order, every one renamable but read-only members', () => {
+    expect(githubProvider.kinds.map((k) => k.kind)).toEqual([
+      'github.repository',
+      'github.label',
+      'github.member',
+      'github.team',
+      'github.team-repository',
+      'github.collaborator',
+      'github.branch-protection',
+      'github.ruleset',
+      'github.org-ruleset',
+      'github.environment',
+      'github.variable',
+      'github.org-variable',
+    ]);
+    for (const kind of githubProvider.kinds) expect(kind.renamable, kind.kind).toBe(kind.kind !== 'github.member');
   });
 
   it('reads every kind in bulk', () => {

@@ -4,7 +4,10 @@
  * (what it cost). Every request is checked against GitHub's published descriptions; anything
  * GitHub would reject or the fake cannot answer is collected and fails `assertClean()`.
  */
+import type { ProtectionRecord } from './branch-protection.js';
 import type { CheckRunRecord } from './checks.js';
+import type { InvitationRecord } from './collaborators.js';
+import type { EnvironmentRecord } from './environments.js';
 import type { CommitOptions } from './git-store.js';
 import { intercept } from './intercept.js';
 import type { CommentRecord, IssueRecord, IssueSeed } from './issues.js';
@@ -13,6 +16,10 @@ import type { PullRecord, PullSeed } from './pulls.js';
 import type { RepoRecord, RepoSeed } from './repos.js';
 import type { Router } from './router.js';
 import { buildRouter } from './routes.js';
+import type { RulesetRecord } from './rulesets.js';
+import type { TeamPermission, TeamRecord, TeamSeed } from './teams.js';
+import type { AppRecord, OrgInvitationRecord, OrgRole, UserRecord } from './users.js';
+import type { OrgVariableRecord, VariableRecord } from './variables.js';
 import { Transport, type FailureRule, type RequestRecord } from './transport.js';
 import { World, type FakeGitHubOptions, type Urls } from './world.js';
 
@@ -220,5 +227,116 @@ export class FakeGitHub {
 
   pulls(repo: RepoRef): PullRecord[] {
     return this.world.pulls.list(this.repo(repo));
+  }
+
+  // --- people: users, apps, org membership, teams -----------------------------------------
+
+  /** A GitHub user who exists (not an org member unless `role` is given). */
+  addUser(login: string, role?: OrgRole): UserRecord {
+    const user = this.world.users.add({ login });
+    if (role) this.world.users.setRole(login, role);
+    return user;
+  }
+
+  /** Makes a user (created when new) a member of the org with this role. */
+  setMember(login: string, role: OrgRole = 'member'): void {
+    this.world.users.setRole(login, role);
+  }
+
+  /** The user leaves the org (their team memberships stay, as a test may want to see them). */
+  removeMember(login: string): void {
+    this.world.users.setRole(login, undefined);
+  }
+
+  members(role: 'all' | OrgRole = 'all'): UserRecord[] {
+    return this.world.users.members(role);
+  }
+
+  /** Org invitations sent so far (adding a non-member to a team sends one). */
+  orgInvitations(): readonly OrgInvitationRecord[] {
+    return this.world.users.invitations;
+  }
+
+  addApp(slug: string, name?: string): AppRecord {
+    return this.world.users.addApp({ slug, ...(name ? { name } : {}) });
+  }
+
+  /** Seeds a team; its members and maintainers are made org members. */
+  addTeam(seed: TeamSeed & { repos?: Record<string, TeamPermission> }): TeamRecord {
+    for (const login of [...(seed.members ?? []), ...(seed.maintainers ?? [])]) {
+      if (!this.world.users.isMember(login)) this.world.users.setRole(login, 'member');
+    }
+    const team = this.world.teams.add(seed);
+    for (const [repo, permission] of Object.entries(seed.repos ?? {})) team.repos.set(this.repo(repo).id, permission);
+    return team;
+  }
+
+  /** The live record: mutate it to simulate drift. */
+  team(slug: string): TeamRecord {
+    const team = this.world.teams.get(slug);
+    if (!team) throw new Error(`the fake has no team ${slug}`);
+    return team;
+  }
+
+  teams(): TeamRecord[] {
+    return this.world.teams.list();
+  }
+
+  // --- repository access and policies -------------------------------------------------------
+
+  setCollaborator(repo: RepoRef, login: string, permission: TeamPermission): void {
+    this.world.collaborators.set(this.repo(repo), login, permission);
+  }
+
+  collaborators(repo: RepoRef): Array<{ login: string; permission: TeamPermission }> {
+    return this.world.collaborators.list(this.repo(repo)).map((c) => ({ login: c.user.login, permission: c.permission }));
+  }
+
+  invitations(repo: RepoRef): InvitationRecord[] {
+    return this.world.collaborators.invitations(this.repo(repo));
+  }
+
+  acceptInvitation(repo: RepoRef, login: string): void {
+    this.world.collaborators.accept(this.repo(repo), login);
+  }
+
+  /** Seeds a protection rule: `pattern` plus any of the record's fields (GitHub's defaults otherwise). */
+  addProtection(repo: RepoRef, rule: { pattern: string } & Partial<Omit<ProtectionRecord, 'id' | 'node_id' | 'repoId'>>): ProtectionRecord {
+    const record = this.world.protections.create(this.repo(repo), { pattern: rule.pattern }, () => undefined);
+    return Object.assign(record, rule);
+  }
+
+  /** Seeds a ruleset with REST body fields (`name`, `enforcement`, `rules`, ...); no repo = the org's. */
+  addRuleset(repo: RepoRef | undefined, body: Record<string, unknown>): RulesetRecord {
+    return this.world.rulesets.create(repo === undefined ? { kind: 'org' } : { kind: 'repo', repo: this.repo(repo) }, body);
+  }
+
+  protections(repo: RepoRef): ProtectionRecord[] {
+    return this.world.protections.list(this.repo(repo));
+  }
+
+  rulesets(repo?: RepoRef): RulesetRecord[] {
+    return this.world.rulesets.list(repo === undefined ? { kind: 'org' } : { kind: 'repo', repo: this.repo(repo) });
+  }
+
+  environments(repo: RepoRef): EnvironmentRecord[] {
+    return this.world.environments.list(this.repo(repo));
+  }
+
+  /** Creates or updates an environment with REST `PUT` fields. */
+  putEnvironment(repo: RepoRef, name: string, body: Record<string, unknown> = {}): EnvironmentRecord {
+    return this.world.environments.put(this.repo(repo), name, body);
+  }
+
+  variables(repo: RepoRef): VariableRecord[] {
+    return [...this.world.variables.of(this.repo(repo)).values()];
+  }
+
+  addVariable(repo: RepoRef, name: string, value: string): VariableRecord {
+    return this.world.variables.add(this.repo(repo), name, value);
+  }
+
+  orgVariables(): OrgVariableRecord[] {
+    return [...this.world.variables.org.values()];
   }
 }

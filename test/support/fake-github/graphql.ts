@@ -6,12 +6,13 @@
  */
 import { execute, type GraphQLError, type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
 import { githubGraphqlSchema, parseAndValidate } from '../graphql-schema.js';
+import { branchProtectionRules, organizationTeams, protectionMutations, userNode } from './graphql-org.js';
 import type { LabelRecord } from './labels.js';
 import type { RepoRecord } from './repos.js';
 import { nodeId, type World } from './world.js';
 
 /** GitHub's own GraphQL errors (NOT_FOUND and friends), which are answers, not fake gaps. */
-class GitHubGraphqlError extends Error {
+export class GitHubGraphqlError extends Error {
   constructor(
     readonly type: string,
     message: string,
@@ -23,9 +24,9 @@ class GitHubGraphqlError extends Error {
 }
 
 /** The query asked for something the fake does not model. */
-class FakeGap extends Error {}
+export class FakeGap extends Error {}
 
-interface ConnectionArgs {
+export interface ConnectionArgs {
   first?: number | null;
   last?: number | null;
   after?: string | null;
@@ -40,8 +41,17 @@ function decodeCursor(cursor: string): number {
   return Number(m[1]);
 }
 
-/** A connection over `items`, with GitHub's rules for first/last (1..100, one required). */
-export function connection<T>(name: string, items: readonly T[], args: ConnectionArgs, render: (item: T) => unknown): Record<string, unknown> {
+/**
+ * A connection over `items`, with GitHub's rules for first/last (1..100, one required).
+ * `edge` adds fields that live on the edge (a team member's `role`, a collaborator's `permission`).
+ */
+export function connection<T>(
+  name: string,
+  items: readonly T[],
+  args: ConnectionArgs,
+  render: (item: T) => unknown,
+  edge?: (item: T) => Record<string, unknown>,
+): Record<string, unknown> {
   const { first, last, after, before } = args;
   if (first == null && last == null) {
     throw new GitHubGraphqlError('MISSING_PAGINATION_BOUNDARIES', `You must provide a \`first\` or \`last\` value to properly paginate the \`${name}\` connection.`, true);
@@ -61,7 +71,7 @@ export function connection<T>(name: string, items: readonly T[], args: Connectio
     __typename: `${name}Connection`,
     totalCount: items.length,
     nodes,
-    edges: nodes.map((node, i) => ({ cursor: encodeCursor(start + i), node })),
+    edges: nodes.map((node, i) => ({ cursor: encodeCursor(start + i), node, ...(edge ? edge(slice[i]!) : {}) })),
     pageInfo: {
       hasNextPage: end < items.length,
       hasPreviousPage: start > 0,
@@ -75,7 +85,7 @@ export function connection<T>(name: string, items: readonly T[], args: Connectio
  * Arguments a resolver does not implement must not be silently ignored. Only arguments the
  * query sets count: graphql-js also passes schema defaults (e.g. `ownerAffiliations`).
  */
-function onlyArgs(info: GraphQLResolveInfo, args: object, supported: string[]): void {
+export function onlyArgs(info: GraphQLResolveInfo, args: object, supported: string[]): void {
   const values = args as Record<string, unknown>;
   const extra = info.fieldNodes
     .flatMap((node) => node.arguments?.map((a) => a.name.value) ?? [])
@@ -166,6 +176,7 @@ export function repositoryNode(world: World, repo: RepoRecord): Record<string, u
       labels = ordered(labels, args.orderBy, { NAME: (l) => l.name.toLowerCase(), CREATED_AT: (l) => l.id }, 'Repository.labels');
       return connection('Label', labels, args, (label) => labelNode(world, repo, label));
     },
+    branchProtectionRules: branchProtectionRules(world, repo),
   };
 }
 
@@ -173,6 +184,7 @@ function organizationNode(world: World, login: string): Record<string, unknown> 
   return {
     __typename: 'Organization',
     login,
+    ...(login === world.org ? organizationTeams(world) : {}),
     repositories: (
       args: ConnectionArgs & { orderBy?: Order; privacy?: string | null; isArchived?: boolean | null; isFork?: boolean | null; visibility?: string | null },
       _context: unknown,
@@ -240,7 +252,13 @@ export async function executeGraphql(world: World, request: unknown, rateLimit: 
       if (!repo) throw new GitHubGraphqlError('NOT_FOUND', `Could not resolve to a Repository with the name '${owner}/${name}'.`, false);
       return repositoryNode(world, repo);
     },
+    user: ({ login }: { login: string }) => {
+      const user = world.users.get(login);
+      if (!user) throw new GitHubGraphqlError('NOT_FOUND', `Could not resolve to a User with the login of '${login}'.`, false);
+      return userNode(user);
+    },
     rateLimit: () => ({ __typename: 'RateLimit', cost: 1, nodeCount: 0, ...rateLimit }),
+    ...protectionMutations(world),
   };
   const result = await execute({
     schema: githubGraphqlSchema().schema,

@@ -71,6 +71,10 @@ export interface PageOptions {
   /** The base URL the `Link` header points at, e.g. `https://api.github.com`. */
   apiBase: string;
   defaultPerPage?: number;
+  /** GitHub's ceiling for `per_page` on this endpoint. Default 100 (Actions variables: 30). */
+  maxPerPage?: number;
+  /** Lists GitHub wraps in an object (`{ total_count, variables: [...] }`): the array's key. */
+  wrap?: string;
 }
 
 /**
@@ -78,10 +82,11 @@ export interface PageOptions {
  * `Link` header carrying next/last/first/prev exactly as Octokit's paginate() follows them.
  */
 export function paginate<T, R>(request: FakeRequest, items: readonly T[], render: (item: T) => R, options: PageOptions): FakeResponse {
-  const perPage = Math.min(Math.max(Number(request.query.per_page ?? options.defaultPerPage ?? 30) || 30, 1), 100);
+  const perPage = Math.min(Math.max(Number(request.query.per_page ?? options.defaultPerPage ?? 30) || 30, 1), options.maxPerPage ?? 100);
   const page = Math.max(Number(request.query.page ?? 1) || 1, 1);
   const last = Math.max(Math.ceil(items.length / perPage), 1);
-  const body = items.slice((page - 1) * perPage, page * perPage).map(render);
+  const slice = items.slice((page - 1) * perPage, page * perPage).map(render);
+  const body = options.wrap ? { total_count: items.length, [options.wrap]: slice } : slice;
   const link = (n: number) => {
     const query = new URLSearchParams({ ...request.query, per_page: String(perPage), page: String(n) });
     return `<${options.apiBase}${request.path}?${query.toString()}>`;

@@ -4,6 +4,8 @@
  * a `xxxRoutes(router, world)` function, plus one line here.
  */
 import { checkRoutes } from './checks.js';
+import { collaboratorRoutes } from './collaborators.js';
+import { environmentRoutes } from './environments.js';
 import { gitRoutes } from './git.js';
 import { installationRoutes } from './installation.js';
 import { issueRoutes } from './issues.js';
@@ -11,7 +13,11 @@ import { labelRoutes } from './labels.js';
 import { pullRoutes } from './pulls.js';
 import { repoRoutes } from './repos.js';
 import { Router } from './router.js';
+import { rulesetRoutes } from './rulesets.js';
 import { tarballRoutes } from './tarball.js';
+import { teamRoutes } from './teams.js';
+import { userRoutes } from './users.js';
+import { variableRoutes } from './variables.js';
 import type { World } from './world.js';
 
 const AREAS: Array<(router: Router, world: World) => void> = [
@@ -23,6 +29,12 @@ const AREAS: Array<(router: Router, world: World) => void> = [
   checkRoutes,
   issueRoutes,
   pullRoutes,
+  userRoutes,
+  teamRoutes,
+  collaboratorRoutes,
+  rulesetRoutes,
+  environmentRoutes,
+  variableRoutes,
 ];
 
 export function buildRouter(world: World): Router {

@@ -4,12 +4,19 @@
  * so a 5,000-repository org costs nothing per request beyond the page it answers.
  */
 import type { OpenApiSpecName } from '../openapi.js';
+import { ProtectionStore } from './branch-protection.js';
 import { CheckStore } from './checks.js';
+import { CollaboratorStore } from './collaborators.js';
+import { EnvironmentStore } from './environments.js';
 import { GitStore } from './git-store.js';
 import { IssueStore } from './issues.js';
 import { LabelStore } from './labels.js';
 import { PullStore } from './pulls.js';
 import { RepoStore } from './repos.js';
+import { RulesetStore } from './rulesets.js';
+import { TeamStore } from './teams.js';
+import { UserStore } from './users.js';
+import { VariableStore } from './variables.js';
 
 export interface FakeGitHubOptions {
   /** REST base URL; `https://ghe.example.com/api/v3` fakes GitHub Enterprise Server. */
@@ -87,6 +94,13 @@ export class World {
   readonly checks: CheckStore;
   readonly issues: IssueStore;
   readonly pulls: PullStore;
+  readonly users: UserStore;
+  readonly teams: TeamStore;
+  readonly collaborators: CollaboratorStore;
+  readonly protections: ProtectionStore;
+  readonly rulesets: RulesetStore;
+  readonly environments: EnvironmentStore;
+  readonly variables: VariableStore;
 
   constructor(options: FakeGitHubOptions) {
     this.urls = urlsFor(options.baseUrl ?? 'https://api.github.com');
@@ -101,6 +115,13 @@ export class World {
     this.checks = new CheckStore(this);
     this.issues = new IssueStore(this);
     this.pulls = new PullStore(this);
+    this.users = new UserStore(this);
+    this.teams = new TeamStore(this);
+    this.collaborators = new CollaboratorStore(this);
+    this.protections = new ProtectionStore(this);
+    this.rulesets = new RulesetStore(this);
+    this.environments = new EnvironmentStore(this);
+    this.variables = new VariableStore(this);
   }
 
   /** A fixed, advancing clock: timestamps are reproducible and strictly increasing. */
@@ -116,6 +137,14 @@ export class World {
 /** GitHub's `node_id` style: a type prefix and an opaque suffix. */
 export function nodeId(prefix: string, id: number): string {
   return `${prefix}_kgDO${Buffer.from(`0${id}`).toString('base64url')}`;
+}
+
+/** The inverse of `nodeId`: which prefix and id a node id names, or undefined for another shape. */
+export function parseNodeId(id: string): { prefix: string; id: number } | undefined {
+  const m = /^([A-Z]+)_kgDO(.+)$/.exec(id);
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[2]!, 'base64url').toString('utf8');
+  return /^0\d+$/.test(decoded) ? { prefix: m[1]!, id: Number(decoded.slice(1)) } : undefined;
 }
 
 /** The `simple-user` object GitHub nests as `owner`, `user`, `account`. */

@@ -1,0 +1,17 @@
+import type { GitHubKind } from '../kind.js';
+import { childNameProblem, repositoryNameProblem } from '../names.js';
+import { applyBranchProtection } from './apply.js';
+import { readBranchProtections } from './read.js';
+import { BranchProtection } from './schema.js';
+
+export { BranchProtection } from './schema.js';
+
+export const branchProtectionKind: GitHubKind<BranchProtection> = {
+  kind: 'github.branch-protection',
+  description: 'A branch protection rule, named <repository>/<branch pattern>: reviews, status checks, push restrictions and more.',
+  spec: BranchProtection,
+  renamable: true,
+  validateName: (name) => childNameProblem(name, '<repository>/<branch pattern>, for example "api/main"', repositoryNameProblem),
+  read: readBranchProtections,
+  apply: applyBranchProtection,
+};

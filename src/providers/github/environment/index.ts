@@ -1,0 +1,24 @@
+import type { GitHubKind } from '../kind.js';
+import { childNameProblem, repositoryNameProblem } from '../names.js';
+import { applyEnvironment } from './apply.js';
+import { readEnvironments } from './read.js';
+import { Environment } from './schema.js';
+
+export { Environment } from './schema.js';
+export { repositoryEnvironments } from './read.js';
+
+function environmentNameProblem(name: string): string | undefined {
+  if (name.length > 255) return `environment "${name.slice(0, 20)}…" is longer than GitHub's 255 characters.`;
+  if (name.trim() !== name) return `environment "${name}" must not start or end with spaces.`;
+  return undefined;
+}
+
+export const environmentKind: GitHubKind<Environment> = {
+  kind: 'github.environment',
+  description: 'A deployment environment of a repository, named <repository>/<environment>: wait timer, reviewers, branch policy.',
+  spec: Environment,
+  renamable: true,
+  validateName: (name) => childNameProblem(name, '<repository>/<environment>, for example "api/production"', repositoryNameProblem, environmentNameProblem),
+  read: readEnvironments,
+  apply: applyEnvironment,
+};

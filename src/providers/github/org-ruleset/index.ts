@@ -1,0 +1,21 @@
+import type { GitHubKind } from '../kind.js';
+import { applyRuleset } from '../ruleset/apply.js';
+import { diffRuleset } from '../ruleset/live.js';
+import { readOrgRulesets } from '../ruleset/read.js';
+import { OrgRuleset } from '../ruleset/schema.js';
+import { orgScope } from '../ruleset/scope.js';
+
+export { OrgRuleset } from '../ruleset/schema.js';
+export { orgRulesets } from '../ruleset/read.js';
+
+/** Shares everything with `github.ruleset` but its scope: the org's own rulesets API. */
+export const orgRulesetKind: GitHubKind<OrgRuleset> = {
+  kind: 'github.org-ruleset',
+  description: 'A ruleset of the org, named <ruleset name>, applied to the repositories its conditions select.',
+  spec: OrgRuleset,
+  renamable: true,
+  validateName: (name) => (name.trim() === name && name.length > 0 ? undefined : `"${name}" is not a ruleset name: it must not be empty or start or end with spaces.`),
+  diff: diffRuleset,
+  read: readOrgRulesets,
+  apply: (change, ctx) => applyRuleset(orgScope, change, ctx),
+};

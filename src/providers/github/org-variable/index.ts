@@ -1,0 +1,18 @@
+import type { GitHubKind } from '../kind.js';
+import { variableNameProblem } from '../names.js';
+import { applyOrgVariable } from './apply.js';
+import { readOrgVariables } from './read.js';
+import { OrgVariable } from './schema.js';
+
+export { OrgVariable } from './schema.js';
+export { orgVariables } from './read.js';
+
+export const orgVariableKind: GitHubKind<OrgVariable> = {
+  kind: 'github.org-variable',
+  description: 'An Actions variable of the org, named <NAME>, with its visibility; renamed in place.',
+  spec: OrgVariable,
+  renamable: true,
+  validateName: variableNameProblem,
+  read: readOrgVariables,
+  apply: applyOrgVariable,
+};

@@ -1,0 +1,21 @@
+import type { GitHubKind } from '../kind.js';
+import { childNameProblem, repositoryNameProblem } from '../names.js';
+import { applyRuleset } from './apply.js';
+import { diffRuleset } from './live.js';
+import { readRulesets } from './read.js';
+import { Ruleset } from './schema.js';
+import { repositoryScope } from './scope.js';
+
+export { OrgRuleset, Ruleset } from './schema.js';
+export { orgRulesets, rulesetsOfRepositories, readOrgRulesets } from './read.js';
+
+export const rulesetKind: GitHubKind<Ruleset> = {
+  kind: 'github.ruleset',
+  description: 'A ruleset of a repository, named <repository>/<ruleset name>: target, enforcement, conditions, bypass actors, rules.',
+  spec: Ruleset,
+  renamable: true,
+  validateName: (name) => childNameProblem(name, '<repository>/<ruleset name>, for example "api/protect main"', repositoryNameProblem),
+  diff: diffRuleset,
+  read: readRulesets,
+  apply: (change, ctx) => applyRuleset(repositoryScope, change, ctx),
+};

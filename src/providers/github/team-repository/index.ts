@@ -1,0 +1,17 @@
+import type { GitHubKind } from '../kind.js';
+import { childNameProblem, repositoryNameProblem, teamSlugProblem } from '../names.js';
+import { applyTeamRepository } from './apply.js';
+import { readTeamRepositories } from './read.js';
+import { TeamRepository } from './schema.js';
+
+export { TeamRepository } from './schema.js';
+
+export const teamRepositoryKind: GitHubKind<TeamRepository> = {
+  kind: 'github.team-repository',
+  description: 'A team\'s permission on a repository, named <team>/<repository>: pull, triage, push, maintain or admin.',
+  spec: TeamRepository,
+  renamable: true,
+  validateName: (name) => childNameProblem(name, '<team>/<repository>, for example "platform/api"', teamSlugProblem, repositoryNameProblem),
+  read: readTeamRepositories,
+  apply: applyTeamRepository,
+};

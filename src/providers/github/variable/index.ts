@@ -1,0 +1,18 @@
+import type { GitHubKind } from '../kind.js';
+import { childNameProblem, repositoryNameProblem, variableNameProblem } from '../names.js';
+import { applyVariable } from './apply.js';
+import { readVariables } from './read.js';
+import { Variable } from './schema.js';
+
+export { Variable } from './schema.js';
+export { repositoryVariables } from './read.js';
+
+export const variableKind: GitHubKind<Variable> = {
+  kind: 'github.variable',
+  description: 'An Actions variable of a repository, named <repository>/<NAME>; renamed in place.',
+  spec: Variable,
+  renamable: true,
+  validateName: (name) => childNameProblem(name, '<repository>/<NAME>, for example "api/REGION"', repositoryNameProblem, variableNameProblem),
+  read: readVariables,
+  apply: applyVariable,
+};
