@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import type { Change } from './plan-types.js';
+import type { ResourceKind } from './provider.js';
 import { resourceKey } from './resource.js';
 
 export interface DeletionPolicy {
@@ -48,4 +49,12 @@ export function applyDeletionPolicy(changes: Change[], policy: DeletionPolicy): 
     out = out.map((c) => (c.action === 'delete' && !c.blocked ? block(c, reason) : c));
   }
   return { changes: out, requestedDeletions, capExceeded, maxDeletionsPerRun: policy.maxDeletionsPerRun };
+}
+
+/** Hold every change of a read-only kind: it is reported with the kind's reason, never applied. */
+export function holdReadOnly(changes: Change[], kindOf: (kind: string) => ResourceKind | undefined): Change[] {
+  return changes.map((change) => {
+    const reason = kindOf(change.kind)?.readOnly;
+    return reason && change.action !== 'noop' && !change.blocked ? { ...change, blocked: reason } : change;
+  });
 }

@@ -15,6 +15,11 @@ export interface ResourceKind<Spec extends Record<string, unknown> = Record<stri
   spec: z.ZodType<Spec>;
   /** Whether `previousNames` turn into a rename change (instead of being an error). */
   renamable: boolean;
+  /**
+   * Set for kinds Converge only reports (for example org membership): a sentence saying why.
+   * Every change of such a kind stays in plans and drift reports but is never applied.
+   */
+  readOnly?: string;
   /** Returns a sentence when `name` cannot name this kind (for example a bad repository name). */
   validateName?(name: string): string | undefined;
   /**

@@ -3,7 +3,7 @@ import { applyPlan, kindOrderFrom } from '../core/apply.js';
 import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
 import { computePlan } from '../core/plan.js';
 import type { ChangeResult, Plan } from '../core/plan-types.js';
-import { applyDeletionPolicy, type PolicyOutcome } from '../core/policy.js';
+import { applyDeletionPolicy, holdReadOnly, type PolicyOutcome } from '../core/policy.js';
 import type { Registry } from '../core/registry.js';
 import { providerOf, type ResourceRef } from '../core/resource.js';
 import type { Model } from '../config/load.js';
@@ -90,7 +90,8 @@ export async function runPlan<Deps>(input: PlanRunInput<Deps>): Promise<PlanRun>
     session: (provider, target) => sessions.session(provider, target),
   });
   plan.diagnostics.push(...diagnostics);
-  const policy = applyDeletionPolicy(plan.changes, {
+  // Read-only kinds first, so their differences never count against the deletion cap.
+  const policy = applyDeletionPolicy(holdReadOnly(plan.changes, (kind) => registry.kind(kind)), {
     prune: head.settings.prune.enabled,
     protected: head.settings.prune.protected,
     maxDeletionsPerRun: head.settings.prune.maxDeletionsPerRun,

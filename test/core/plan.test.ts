@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyPlan, kindOrderFrom } from '../../src/core/apply.js';
 import { computePlan, type PlanRequest } from '../../src/core/plan.js';
-import { applyDeletionPolicy, DEFAULT_DELETION_POLICY } from '../../src/core/policy.js';
+import { applyDeletionPolicy, DEFAULT_DELETION_POLICY, holdReadOnly } from '../../src/core/policy.js';
 import { Registry } from '../../src/core/registry.js';
 import { MemoryTarget, memoryProvider, RejectedError, RetryableError } from '../support/memory-provider.js';
 import { desired } from '../support/resources.js';
@@ -166,6 +166,22 @@ describe('deletion policy', () => {
     expect(capped.changes.every((c) => c.blocked?.includes('more than maxDeletionsPerRun (10)'))).toBe(true);
     const overridden = applyDeletionPolicy(many, { prune: true, protected: [], maxDeletionsPerRun: 10, overrideMaxDeletions: true });
     expect(overridden.changes.every((c) => !c.blocked)).toBe(true);
+  });
+});
+
+describe('read-only kinds', () => {
+  it('are held with the kind’s reason and never count against the deletion cap', () => {
+    const kinds = { 'mem.widget': { readOnly: 'widgets are managed elsewhere' } } as Record<string, { readOnly?: string }>;
+    const changes = [
+      { kind: 'mem.widget', target: 'default', name: 'a', action: 'delete' as const, fields: [], origin: 'extraneous' as const, owners: [] },
+      { kind: 'mem.widget', target: 'default', name: 'b', action: 'update' as const, fields: [], origin: 'drift' as const, owners: [] },
+      { kind: 'mem.gadget', target: 'default', name: 'c', action: 'delete' as const, fields: [], origin: 'removed' as const, owners: [] },
+    ];
+    const held = holdReadOnly(changes, (kind) => kinds[kind] as never);
+    expect(held.map((c) => c.blocked)).toEqual(['widgets are managed elsewhere', 'widgets are managed elsewhere', undefined]);
+    const outcome = applyDeletionPolicy(held, { prune: true, protected: [], maxDeletionsPerRun: 1 });
+    expect(outcome.capExceeded).toBe(false);
+    expect(outcome.changes[2]!.blocked).toBeUndefined();
   });
 });
 

@@ -27,7 +27,10 @@ interface KindCounts {
   rename: number;
   delete: number;
   noop: number;
+  /** Deletions kept from running by policy. */
   blocked: number;
+  /** Other changes held back (changes of read-only kinds): reported, never applied. */
+  held: number;
 }
 
 export interface PlanCounts {
@@ -37,7 +40,7 @@ export interface PlanCounts {
   changed: number;
 }
 
-const zero = (): KindCounts => ({ create: 0, update: 0, rename: 0, delete: 0, noop: 0, blocked: 0 });
+const zero = (): KindCounts => ({ create: 0, update: 0, rename: 0, delete: 0, noop: 0, blocked: 0, held: 0 });
 
 export function countChanges(changes: readonly Change[]): PlanCounts {
   const byKind = new Map<string, KindCounts>();
@@ -51,6 +54,9 @@ export function countChanges(changes: readonly Change[]): PlanCounts {
     if (change.action === 'delete' && change.blocked) {
       counts.blocked++;
       total.blocked++;
+    } else if (change.action !== 'noop' && change.blocked) {
+      counts.held++;
+      total.held++;
     }
   }
   return { byKind, total, changed: changes.length - total.noop };

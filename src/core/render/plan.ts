@@ -108,7 +108,7 @@ function renderText(input: PlanRenderInput, parts: Parts, noops: number): string
   return out.toString();
 }
 
-function verdict(input: PlanRenderInput, errors: number, changed: number, blocked: number, noops: number): string {
+function verdict(input: PlanRenderInput, errors: number, changed: number, blocked: number, held: number, noops: number): string {
   const lines: string[] = [];
   const { plan, policy } = input;
   const merging = input.context?.subject === 'commit' ? 'This run would apply' : 'Merging would apply';
@@ -128,8 +128,10 @@ function verdict(input: PlanRenderInput, errors: number, changed: number, blocke
   if (changed === 0) {
     return `✅ **No changes.** ${noops > 0 ? `${plural(noops, 'resource')} already match the configuration.` : 'Nothing managed is affected.'}`;
   }
-  const applicable = changed - blocked;
-  const blockedNote = blocked > 0 ? ` ${plural(blocked, 'blocked deletion')} would not run.` : '';
+  const applicable = changed - blocked - held;
+  const blockedNote =
+    (blocked > 0 ? ` ${plural(blocked, 'blocked deletion')} would not run.` : '') +
+    (held > 0 ? ` ${plural(held, 'difference')} of read-only kinds ${held === 1 ? 'is' : 'are'} only reported.` : '');
   return applicable > 0
     ? `✅ **${merging} ${plural(applicable, 'change')}.**${blockedNote}`
     : `✅ **Nothing would be applied.**${blockedNote}`;
@@ -139,7 +141,7 @@ function renderSummary(input: PlanRenderInput, parts: Parts, counts: PlanCounts)
   const { plan } = input;
   const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
   const out = new BlockWriter(OUTPUT_BUDGET);
-  out.add(verdict(input, errors, counts.changed, counts.total.blocked, counts.total.noop));
+  out.add(verdict(input, errors, counts.changed, counts.total.blocked, counts.total.held, counts.total.noop));
   if (input.context?.description) out.add(`_${text(input.context.description, 300)}_`);
   out.add(deletionsBlock(plan.changes));
   out.add(readFailuresBlock(plan.readFailures));

@@ -65,7 +65,7 @@ export function renderChangeSection(
   maxBytes: number,
 ): string | undefined {
   const action = options.action ?? change.action;
-  const blocked = action === 'delete' && change.blocked ? ' (blocked)' : '';
+  const blocked = change.blocked && action !== 'noop' ? ' (blocked)' : '';
   const status = options.status ? `${options.status} ` : '';
   const head = [`### ${status}${verb(action)}${blocked} ${resourceLabel(change)}`];
   const meta = metaLine(change, options.fileUrl);

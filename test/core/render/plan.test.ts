@@ -89,6 +89,20 @@ describe('renderPlan', () => {
     expect(output.summary.indexOf('api/dup')).toBeLessThan(output.summary.indexOf('wontfix'));
   });
 
+  it('shows changes of read-only kinds as blocked and does not count them as applied', () => {
+    const reason = 'org membership is read-only in Converge: invite, remove or change members on GitHub';
+    const output = renderPlan({
+      plan: plan([
+        change('github.member', 'octocat', 'create', [{ path: 'role', before: undefined, after: 'member' }], { blocked: reason }),
+        change('github.repository', 'api', 'update', [{ path: 'description', before: 'a', after: 'b' }]),
+      ]),
+    });
+    expect(output.summary).toContain('Merging would apply 1 change.');
+    expect(output.summary).toContain('1 difference of read-only kinds is only reported');
+    expect(output.text).toContain('(blocked) <code>github.member/octocat</code>');
+    expect(output.text).toContain(reason);
+  });
+
   it('fails on configuration errors and annotates their lines', () => {
     const output = renderPlan({ plan: plan([], { diagnostics: [error(4), error(9, 'bad value'), error(12, 'odd', 'warning')] }) });
     expect(output.conclusion).toBe('failure');

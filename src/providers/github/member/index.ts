@@ -12,6 +12,7 @@ export const memberKind: GitHubKind<Member> = {
   description: 'A member of the org, named by login. Read-only: differences are reported, nobody is invited or removed.',
   spec: Member,
   renamable: false,
+  readOnly: 'org membership is read-only in Converge: invite, remove or change members on GitHub',
   validateName: loginProblem,
   read: readMembers,
   apply: applyMember,
