@@ -68,6 +68,7 @@ export function providerContract(name: string, makeFixture: () => Promise<Contra
       const results = await apply(fixture, session, first);
       expect(results.filter((r) => r.status !== 'applied')).toEqual([]);
       const second = await plan(fixture, session, fixture.initial);
+      expect(second.readFailures).toEqual([]);
       expect(pending(second)).toEqual([]);
     });
 
@@ -82,6 +83,7 @@ export function providerContract(name: string, makeFixture: () => Promise<Contra
     it('converges field updates', async () => {
       await apply(fixture, session, await plan(fixture, session, fixture.initial));
       const update = await plan(fixture, session, fixture.changed);
+      expect(update.readFailures).toEqual([]);
       expect(pending(update).length).toBeGreaterThan(0);
       expect(pending(update).every((c) => c.action === 'update')).toBe(true);
       const results = await apply(fixture, session, update);
