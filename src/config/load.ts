@@ -138,7 +138,7 @@ export function loadModel(files: ConfigFiles, registry: Registry): Model {
           diagnostics.push(error('defaults.unknown-kind', `${file}: defaults "${result.data.name}" select unknown kind "${result.data.selector.kind}".`, doc.locate(['selector', 'kind'])));
           continue;
         }
-        defaults.push({ ...result.data, file, line: doc.locate([]).line, order: defaults.length });
+        defaults.push({ ...result.data, file, line: doc.start.line, order: defaults.length });
         continue;
       }
       const result = ResourceDocument.safeParse(value);
@@ -212,7 +212,7 @@ export function loadModel(files: ConfigFiles, registry: Registry): Model {
       previousNames: envelope.previousNames,
       lifecycle: envelope.lifecycle,
       owners: envelope.owners.length > 0 ? envelope.owners : (applied.findLast((a) => a.defaults.owners.length > 0)?.defaults.owners ?? settings.owners),
-      source: doc.locate([]),
+      source: doc.start,
       dependsOn: [...new Set(applied.map((a) => a.defaults.file))],
     };
     const key = resourceKey(resource);
