@@ -174,7 +174,8 @@ export function loadModel(files: ConfigFiles, registry: Registry): Model {
       diagnostics.push(error('resource.target', `${label}: ${target.error}.`, doc.locate(envelope.target ? ['target'] : ['kind']), label));
       continue;
     }
-    const nameProblem = [envelope.name, ...envelope.previousNames].map((n) => kind.validateName?.(n)).find(Boolean);
+    let nameProblem = kind.validateName?.(envelope.name);
+    for (const previous of envelope.previousNames) nameProblem ??= kind.validateName?.(previous);
     if (nameProblem) {
       diagnostics.push(error('resource.name', `${label}: ${nameProblem}`, doc.locate(['name']), label));
       continue;
@@ -184,13 +185,16 @@ export function loadModel(files: ConfigFiles, registry: Registry): Model {
       continue;
     }
 
-    const applied = defaultMatchers.filter(
+    const applied = defaultMatchers.length === 0 ? [] : defaultMatchers.filter(
       ({ defaults: d, matchName }) =>
         d.selector.kind === envelope.kind && (d.selector.target === undefined || d.selector.target === target) && matchName(envelope.name),
     );
-    let merged: Record<string, unknown> = {};
-    for (const { defaults: d } of applied) merged = deepMerge(merged, d.spec);
-    merged = deepMerge(merged, envelope.spec);
+    let merged: Record<string, unknown> = envelope.spec;
+    if (applied.length > 0) {
+      merged = {};
+      for (const { defaults: d } of applied) merged = deepMerge(merged, d.spec);
+      merged = deepMerge(merged, envelope.spec);
+    }
 
     const result = kind.spec.safeParse(merged);
     if (!result.success) {

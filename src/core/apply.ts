@@ -3,6 +3,7 @@ import { RateLimitedError, toConvergeError } from './errors.js';
 import type { Change, ChangeResult, Plan } from './plan-types.js';
 import type { ProviderSession, ResourceKind } from './provider.js';
 import { providerOf, resourceKey } from './resource.js';
+import { pushTo } from './collections.js';
 
 export interface ApplyOptions {
   session(provider: string, target: string): ProviderSession;
@@ -67,7 +68,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Chan
   for (const change of actionable) {
     const order = options.kindOrder(change.kind);
     const step = change.action === 'delete' ? 1_000_000 - order : order;
-    steps.set(step, [...(steps.get(step) ?? []), change]);
+    pushTo(steps, step, change);
   }
   for (const step of [...steps.keys()].sort((a, b) => a - b)) {
     await Promise.all(

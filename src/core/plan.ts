@@ -115,6 +115,20 @@ function markDrift(fields: FieldChange[], base: Record<string, unknown> | undefi
   });
 }
 
+function change(resource: DesiredResource, action: Change['action'], fields: FieldChange[], origin: Change['origin']): Change {
+  return {
+    kind: resource.kind,
+    target: resource.target,
+    name: resource.name,
+    action,
+    fields,
+    desired: resource.spec,
+    origin,
+    source: resource.source,
+    owners: resource.owners,
+  };
+}
+
 function planDesired(request: PlanRequest, resource: DesiredResource, live: Live, failures: ReadFailure[]): Change | undefined {
   const key = resourceKey(resource);
   const failure = live.failures.get(key);
@@ -122,14 +136,6 @@ function planDesired(request: PlanRequest, resource: DesiredResource, live: Live
     failures.push(failure);
     return undefined;
   }
-  const common = {
-    kind: resource.kind,
-    target: resource.target,
-    name: resource.name,
-    desired: resource.spec,
-    source: resource.source,
-    owners: resource.owners,
-  };
   const kind = request.kindOf(resource.kind);
   let actual = live.byKey.get(key);
   let fromName: string | undefined;
@@ -148,14 +154,14 @@ function planDesired(request: PlanRequest, resource: DesiredResource, live: Live
     // Declared unchanged at base yet missing live: someone deleted it; merging recreates it.
     const fields = markDrift(diffResource(kind, resource, undefined), baseSpec);
     const origin = fields.length > 0 && fields.every((f) => f.drift) ? 'drift' : 'model';
-    return { ...common, action: 'create', fields, origin };
+    return change(resource, 'create', fields, origin);
   }
   const fields = markDrift(diffResource(kind, resource, actual), baseSpec);
   const origin = fields.length > 0 && fields.every((f) => f.drift) && !fromName ? 'drift' : 'model';
-  if (fromName !== undefined) {
-    return { ...common, action: 'rename', fromName, fields, actual: actual.spec, origin };
-  }
-  return { ...common, action: fields.length === 0 ? 'noop' : 'update', fields, actual: actual.spec, origin };
+  const out = change(resource, fromName !== undefined ? 'rename' : fields.length === 0 ? 'noop' : 'update', fields, origin);
+  out.actual = actual.spec;
+  if (fromName !== undefined) out.fromName = fromName;
+  return out;
 }
 
 /**

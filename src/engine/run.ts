@@ -9,6 +9,7 @@ import { providerOf, type ResourceRef } from '../core/resource.js';
 import type { Model } from '../config/load.js';
 import { selectChanged, type Selection } from './select.js';
 import { Sessions } from './sessions.js';
+import { pushTo } from '../core/collections.js';
 
 export interface PlanRunInput<Deps> {
   registry: Registry<Deps>;
@@ -71,7 +72,7 @@ export async function runPlan<Deps>(input: PlanRunInput<Deps>): Promise<PlanRun>
   const byProvider = new Map<string, typeof selection.desired>();
   for (const resource of selection.desired) {
     const id = `${providerOf(resource.kind)}\u0000${resource.target}`;
-    byProvider.set(id, [...(byProvider.get(id) ?? []), resource]);
+    pushTo(byProvider, id, resource);
   }
   for (const [id, resources] of byProvider) {
     const [provider, target] = id.split('\u0000') as [string, string];

@@ -6,6 +6,7 @@ import type { GitHubContext } from './kind.js';
 import { repositoryNames } from './lists.js';
 import { splitChildName } from './names.js';
 import { caseMismatch } from './repository/read.js';
+import { pushTo } from '../../core/collections.js';
 
 /** How a kind named `<parent>/<child>` lists a parent's children (one list call per parent). */
 export interface ChildLister<Live> {
@@ -25,7 +26,7 @@ export async function readChildren<Live>(refs: ResourceRef[], ctx: GitHubContext
   for (const ref of refs) {
     const parts = splitChildName(ref.name);
     if (!parts) results.push({ ref, error: `${resourceKey(ref)}: not a name of the form <parent>/<${lister.noun}>.` });
-    else byParent.set(parts.parent, [...(byParent.get(parts.parent) ?? []), { ref, child: parts.child }]);
+    else pushTo(byParent, parts.parent, { ref, child: parts.child });
   }
   const groups = await mapLimit([...byParent], ctx.readConcurrency, async ([parent, wanted]): Promise<ReadResult[]> => {
     try {

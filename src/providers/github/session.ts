@@ -6,6 +6,7 @@ import { resourceKey, type DesiredResource, type ResourceRef } from '../../core/
 import { readFailureMessage, toGitHubError } from './errors.js';
 import type { BulkReader, GitHubContext, GitHubKind } from './kind.js';
 import { validateReferences } from './validate.js';
+import { pushTo } from '../../core/collections.js';
 
 /** The github provider bound to one org for one job: dispatches to kinds, maps errors. */
 export class GitHubSession implements ProviderSession {
@@ -21,7 +22,7 @@ export class GitHubSession implements ProviderSession {
 
   async read(refs: ResourceRef[]): Promise<ReadResult[]> {
     const byKind = new Map<string, ResourceRef[]>();
-    for (const ref of refs) byKind.set(ref.kind, [...(byKind.get(ref.kind) ?? []), ref]);
+    for (const ref of refs) pushTo(byKind, ref.kind, ref);
     const results = await Promise.all(
       [...byKind].map(async ([kindName, group]): Promise<ReadResult[]> => {
         const kind = this.kinds.get(kindName);

@@ -4,6 +4,7 @@ import { KIND, joinName, type KindName, type NameParts } from './names.js';
 import { readPasswordMarker } from './password.js';
 import type { Scope } from './scope.js';
 import { canonicalPrivileges, DEFAULT_OBJECT_TYPES, type DefaultObjectType } from './sql.js';
+import { pushTo } from '../../core/collections.js';
 
 /**
  * Catalog rows → resources in the kinds' spec shapes. Only manageable objects become
@@ -42,7 +43,7 @@ export class LiveState {
       if (entry.grantee === 0 || entry.grantee === owner) continue;
       const name = this.manageableRole(entry.grantee);
       if (name === undefined) continue;
-      out.set(name, [...(out.get(name) ?? []), entry.privilege]);
+      pushTo(out, name, entry.privilege);
     }
     return out;
   }
@@ -149,7 +150,7 @@ export class LiveState {
         if (name === undefined) continue;
         granteeOids.set(name, entry.grantee);
         const perTable = held.get(name) ?? new Map<string, string[]>();
-        perTable.set(table.relname, [...(perTable.get(table.relname) ?? []), entry.privilege]);
+        pushTo(perTable, table.relname, entry.privilege);
         held.set(name, perTable);
       }
     }

@@ -6,6 +6,7 @@ import type { GitHubContext } from '../kind.js';
 import { splitLabelName } from '../names.js';
 import { caseMismatch } from '../repository/read.js';
 import { labelFromLive, type LiveLabel } from './live.js';
+import { pushTo } from '../../../core/collections.js';
 
 /** Labels of one repository; undefined when the repository does not exist under that name. */
 export async function listLabels(ctx: GitHubContext, repo: string): Promise<LiveLabel[] | undefined> {
@@ -23,7 +24,7 @@ export async function readLabels(refs: ResourceRef[], ctx: GitHubContext): Promi
       results.push({ ref, error: `${resourceKey(ref)}: not a label name (<repository>/<label>).` });
       continue;
     }
-    byRepo.set(parts.repo, [...(byRepo.get(parts.repo) ?? []), { ref, label: parts.label }]);
+    pushTo(byRepo, parts.repo, { ref, label: parts.label });
   }
   const groups = await mapLimit([...byRepo], ctx.readConcurrency, async ([repo, wanted]): Promise<ReadResult[]> => {
     let labels: LiveLabel[] | undefined;
