@@ -34,8 +34,6 @@ export interface FullRunJob extends RepoJob {
 export const PLAN_QUEUE = 'plan';
 export const CONVERGE_QUEUE = 'converge';
 
-export type ConvergeQueueJob = { name: 'converge'; data: ConvergeJob } | { name: 'full-run'; data: FullRunJob };
-
 export function repoKey(job: RepoJob): string {
   return `${job.owner}/${job.repo}`.toLowerCase();
 }
