@@ -30,8 +30,10 @@ interface RepositoriesAnswer {
 }
 
 /**
- * One query per 100 repositories, with each one's first 100 labels and first 25 protection
- * rules of 25 push allowances each (GitHub caps a query at 500,000 nodes; this is ~75,000).
+ * One query per 100 repositories, with each one's first 100 labels and first 10 protection
+ * rules of 5 push allowances each. GitHub charges a query by the nodes it could return
+ * (1 + 100 + 100 + 100×10×5 / 100 ≈ 7 points); wider pages cost points on every run for
+ * the rare repository that needs them, so those get follow-up queries instead.
  */
 const REPOSITORIES = /* GraphQL */ `
   query ConvergeRepositories($org: String!, $after: String, $withLabels: Boolean!, $withProtection: Boolean!, $allowances: Int!) {
@@ -44,7 +46,7 @@ const REPOSITORIES = /* GraphQL */ `
             pageInfo { hasNextPage endCursor }
             nodes { ${LABEL_FIELDS} }
           }
-          branchProtectionRules(first: 25) @include(if: $withProtection) {
+          branchProtectionRules(first: 10) @include(if: $withProtection) {
             pageInfo { hasNextPage endCursor }
             nodes { ...ConvergeRule }
           }
@@ -55,7 +57,7 @@ const REPOSITORIES = /* GraphQL */ `
   ${RULE_FIELDS}
 `;
 
-/** Protection rules of every repository; only those past 25 rules or 25 push allowances cost follow-ups. */
+/** Protection rules of every repository; only those past 10 rules or 5 push allowances cost follow-ups. */
 async function protectionRules(ctx: GitHubContext, nodes: RepositoryNode[]): Promise<Map<string, GraphqlRule[]>> {
   const rules = new Map(nodes.map((node) => [node.name, node.branchProtectionRules?.nodes ?? []]));
   const more = nodes.filter((node) => incomplete(node.branchProtectionRules)).map((node) => node.name);
@@ -111,7 +113,7 @@ export const repositoriesAndLabels: BulkReader = {
     const withProtection = kinds.has(PROTECTION);
     const nodes: RepositoryNode[] = [];
     for (let after: string | null = null; ; ) {
-      const answer: RepositoriesAnswer = await ctx.api.graphql<RepositoriesAnswer>(REPOSITORIES, { org: ctx.org, after, withLabels, withProtection, allowances: 25 });
+      const answer: RepositoriesAnswer = await ctx.api.graphql<RepositoriesAnswer>(REPOSITORIES, { org: ctx.org, after, withLabels, withProtection, allowances: 5 });
       if (!answer.organization) throw missingOrganization(ctx.org);
       const { nodes: page, pageInfo } = answer.organization.repositories;
       nodes.push(...page);

@@ -50,8 +50,8 @@ describe('bulk reads (full runs)', () => {
     const result = await session.readAll(['github.repository', 'github.label']);
 
     expect(bodies.map((b) => b.variables)).toEqual([
-      { org: 'acme', after: null, withLabels: true, withProtection: false, allowances: 25 },
-      { org: 'acme', after: 'c1', withLabels: true, withProtection: false, allowances: 25 },
+      { org: 'acme', after: null, withLabels: true, withProtection: false, allowances: 5 },
+      { org: 'acme', after: 'c1', withLabels: true, withProtection: false, allowances: 5 },
     ]);
     expect(result.failures).toEqual([]);
     expect(result.resources.filter((r) => r.kind === 'github.repository')).toHaveLength(101);

@@ -79,11 +79,13 @@ export class ProtectionError extends Error {}
 
 export class ProtectionStore {
   private readonly byId = new Map<number, ProtectionRecord>();
+  /** Rules per repository id, so listing one repository's rules never scans the org. */
+  private readonly byRepo = new Map<number, Map<number, ProtectionRecord>>();
 
   constructor(private readonly world: World) {}
 
   list(repo: RepoRecord): ProtectionRecord[] {
-    return [...this.byId.values()].filter((r) => r.repoId === repo.id).sort((a, b) => a.id - b.id);
+    return [...(this.byRepo.get(repo.id)?.values() ?? [])].sort((a, b) => a.id - b.id);
   }
 
   get(id: number): ProtectionRecord | undefined {
@@ -99,6 +101,9 @@ export class ProtectionStore {
     const rule: ProtectionRecord = { ...structuredClone(DEFAULTS), id, node_id: nodeId('BPR', id), repoId: repo.id, pattern };
     this.apply(rule, input, resolveActor);
     this.byId.set(id, rule);
+    let own = this.byRepo.get(repo.id);
+    if (!own) this.byRepo.set(repo.id, (own = new Map()));
+    own.set(id, rule);
     return rule;
   }
 
@@ -112,6 +117,8 @@ export class ProtectionStore {
   }
 
   delete(id: number): boolean {
+    const rule = this.byId.get(id);
+    if (rule) this.byRepo.get(rule.repoId)?.delete(id);
     return this.byId.delete(id);
   }
 
