@@ -17,7 +17,6 @@ import { processFullRunJob } from '../../src/worker/full-run-job.js';
 import { processPlanJob } from '../../src/worker/plan-job.js';
 import { FakeGitHub, type RequestRecord } from '../../test/support/fake-github/index.js';
 import { runPart, type PartContext } from '../support/child.js';
-import { addMissingRoutes, commentsNeedIssueTwin } from '../support/fake-shims.js';
 import { CONFIG_REPO, configFiles, hasBranchProtection, liveRepositorySeed, ORG, PROTECTION_SEED, repoName, repositoryPath, repositoryYaml, resourcesPerRepo } from '../support/model.js';
 import { explainCost } from '../support/graphql-cost.js';
 import { describeSplit, splitRequests, type RequestSplit } from '../support/requests.js';
@@ -92,8 +91,6 @@ runPart(async (size: BenchSize, part: PartContext): Promise<PartResult> => {
   );
 
   const fake = new FakeGitHub({ latencyMs: size.latencyMs });
-  const shims = addMissingRoutes(fake);
-  if (shims.length > 0) notes.push(`The fake GitHub lacks ${shims.join(', ')} (the converge job needs it): the benchmark added a minimal route.`);
   for (let i = 0; i < repositories; i++) {
     const repo = fake.addRepo(liveRepositorySeed(i));
     if (protection) fake.addProtection(repo, PROTECTION_SEED);
@@ -109,9 +106,6 @@ runPart(async (size: BenchSize, part: PartContext): Promise<PartResult> => {
   const changed = { [repositoryPath(k)]: repositoryYaml(k, protection, true) };
   const headSha = fake.commit(CONFIG_REPO, changed, { branch: 'bench/change-one', message: `Change ${repoName(k)}` });
   const pull = fake.addPull(CONFIG_REPO, { head: { ref: 'bench/change-one' } });
-  if (commentsNeedIssueTwin(fake, CONFIG_REPO, pull.number)) {
-    notes.push("The fake keeps pull requests out of its issue store, so /issues/{number}/comments answers 404 for a PR (GitHub serves it): the benchmark seeds the PR's issue twin so the converge job can comment.");
-  }
   // One worker process: the plan and converge jobs share its ETag cache.
   const deltaContext = workerContext(client, new LruEtagCache());
 

@@ -20,7 +20,7 @@ export interface Row {
 
 export interface PartResult {
   rows: Row[];
-  /** Facts about the run worth printing under the table (shims used, what the model holds). */
+  /** Facts about the run worth printing under the table (what the model holds, how costs were counted). */
   notes: string[];
 }
 
