@@ -31,25 +31,27 @@ export function convergeApp({ queues, env }: AppOptions): ApplicationFunction {
       await queues.enqueuePlan({ ...base(context, repository), pullNumber: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha });
     });
 
-    app.on(['check_run.rerequested', 'check_suite.rerequested'], async (context) => {
-      const { repository } = context.payload;
+    type PullRef = { number: number; base: { ref: string; sha: string } };
+    const replan = async (context: Context, repository: RepoPayload, headSha: string, pulls: PullRef[]) => {
+      for (const pr of pulls) {
+        if (pr.base.ref !== repository.default_branch) continue;
+        // The delivery id makes a re-run a new job even for a head that was planned before.
+        await queues.enqueuePlan({ ...base(context, repository), pullNumber: pr.number, headSha, baseSha: pr.base.sha }, context.id);
+      }
+    };
+
+    app.on('check_run.rerequested', async (context) => {
+      const { check_run: run, repository } = context.payload;
       if (!isConfigRepo(repository) || !context.payload.installation) return;
-      const check = 'check_run' in context.payload ? context.payload.check_run : context.payload.check_suite;
-      const name = 'check_run' in context.payload ? context.payload.check_run.name : undefined;
-      const headSha = check.head_sha;
-      if (name === undefined || name === env.CONVERGE_PLAN_CHECK_NAME) {
-        for (const pr of check.pull_requests) {
-          if (pr.base.ref !== repository.default_branch) continue;
-          await queues.enqueuePlan(
-            { ...base(context, repository), pullNumber: pr.number, headSha, baseSha: pr.base.sha },
-            context.id,
-          );
-        }
-      }
-      const onDefault = 'check_suite' in context.payload ? context.payload.check_suite.head_branch === repository.default_branch : name === env.CONVERGE_APPLY_CHECK_NAME;
-      if (onDefault && (name === undefined || name === env.CONVERGE_APPLY_CHECK_NAME)) {
-        await queues.enqueueConverge({ ...base(context, repository), afterSha: headSha });
-      }
+      if (run.name === env.CONVERGE_PLAN_CHECK_NAME) await replan(context, repository, run.head_sha, run.pull_requests);
+      else if (run.name === env.CONVERGE_APPLY_CHECK_NAME) await queues.enqueueConverge({ ...base(context, repository), afterSha: run.head_sha });
+    });
+
+    app.on('check_suite.rerequested', async (context) => {
+      const { check_suite: suite, repository } = context.payload;
+      if (!isConfigRepo(repository) || !context.payload.installation) return;
+      await replan(context, repository, suite.head_sha, suite.pull_requests);
+      if (suite.head_branch === repository.default_branch) await queues.enqueueConverge({ ...base(context, repository), afterSha: suite.head_sha });
     });
 
     // `/converge full-run` (optionally `--allow-deletions`) in an issue or PR comment of the
