@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Change, FieldChange } from '../../../src/core/plan-types.js';
-import { api, connect, strictNock } from './helpers.js';
+import { api, change, connect, strictNock } from './helpers.js';
 
 strictNock();
 
-/** A change whose fields are `after` values (and `before` from `actual` when given). */
-function change(kind: string, action: Change['action'], name: string, fields: Array<[string, unknown]>, extra: Partial<Change> = {}): Change {
-  return {
-    kind: `github.${kind}`,
-    target: 'default',
-    name,
-    action,
-    fields: fields.map(([path, after]): FieldChange => ({ path, before: undefined, after })),
-    origin: 'model',
-    owners: [],
-    ...extra,
-  };
-}
 
 const team = (slug: string, id = 7) => ({ id, node_id: `T_${id}`, slug, name: slug });
 

@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Change, FieldChange } from '../../../src/core/plan-types.js';
-import { api, connect, restRepo, strictNock } from './helpers.js';
+import { api, change, connect, restRepo, strictNock } from './helpers.js';
 
 strictNock();
 
-function change(action: Change['action'], name: string, fields: Array<[string, unknown]>, extra: Partial<Change> = {}): Change {
-  return {
-    kind: 'github.repository',
-    target: 'default',
-    name,
-    action,
-    fields: fields.map(([path, after]): FieldChange => ({ path, before: undefined, after })),
-    origin: 'model',
-    owners: [],
-    ...extra,
-  };
-}
 
 describe('creating a repository', () => {
   it('creates with what POST takes, then sets topics and archives last', async () => {
@@ -33,7 +20,7 @@ describe('creating a repository', () => {
     api().patch('/repos/acme/api', { archived: true }).reply(200, restRepo('api', { archived: true }));
     const { session } = await connect();
     await session.apply(
-      change('create', 'api', [
+      change('repository', 'create', 'api', [
         ['description', 'The API'],
         ['visibility', 'private'],
         ['features.wiki', false],
@@ -51,7 +38,7 @@ describe('creating a repository', () => {
       .post('/graphql', (body: { query: string; variables: unknown }) => /updateRepository/.test(body.query) && JSON.stringify(body.variables) === JSON.stringify({ id: 'R_talk', enabled: true }))
       .reply(200, { data: { updateRepository: { repository: { id: 'R_talk' } } } });
     const { session } = await connect();
-    await session.apply(change('create', 'talk', [['features.discussions', true]]));
+    await session.apply(change('repository', 'create', 'talk', [['features.discussions', true]]));
   });
 
   it('converges an existing repository instead of failing when it was already created', async () => {
@@ -61,7 +48,7 @@ describe('creating a repository', () => {
     api().get('/repos/acme/api').reply(200, restRepo('api', { description: 'The API', topics: ['old'] }));
     api().put('/repos/acme/api/topics', { names: ['new'] }).reply(200, { names: ['new'] });
     const { session } = await connect();
-    await session.apply(change('create', 'api', [['description', 'The API'], ['topics', ['new']]]));
+    await session.apply(change('repository', 'create', 'api', [['description', 'The API'], ['topics', ['new']]]));
   });
 
   it('fails with GitHub\'s message when creation is refused for another reason', async () => {
@@ -70,7 +57,7 @@ describe('creating a repository', () => {
       .reply(422, { message: 'Repository creation failed.', errors: [{ resource: 'Repository', code: 'custom', field: 'visibility', message: 'visibility can\'t be private. Please upgrade your plan.' }] });
     api().get('/repos/acme/api').reply(404, { message: 'Not Found' });
     const { session } = await connect();
-    await expect(session.apply(change('create', 'api', [['visibility', 'private']]))).rejects.toMatchObject({
+    await expect(session.apply(change('repository', 'create', 'api', [['visibility', 'private']]))).rejects.toMatchObject({
       code: 'rejected',
       resource: 'github.repository/api',
       message: "github.repository/api: GitHub rejected the change: Repository creation failed. (visibility can't be private. Please upgrade your plan.)",
@@ -83,7 +70,7 @@ describe('updating a repository', () => {
     api().patch('/repos/acme/api', { description: 'New', has_issues: false, allow_squash_merge: true, default_branch: 'trunk' }).reply(200, restRepo('api'));
     const { session } = await connect();
     await session.apply(
-      change('update', 'api', [
+      change('repository', 'update', 'api', [
         ['description', 'New'],
         ['features.issues', false],
         ['merge.allowSquashMerge', true],
@@ -95,7 +82,7 @@ describe('updating a repository', () => {
   it('PUTs topics alone when only topics changed', async () => {
     api().put('/repos/acme/api/topics', { names: [] }).reply(200, { names: [] });
     const { session } = await connect();
-    await session.apply(change('update', 'api', [['topics', []]]));
+    await session.apply(change('repository', 'update', 'api', [['topics', []]]));
   });
 
   it('unarchives before any other write, since an archived repository is read-only', async () => {
@@ -107,14 +94,14 @@ describe('updating a repository', () => {
       .patch('/repos/acme/api', { description: 'Back' })
       .reply(200, () => (order.push('describe'), restRepo('api')));
     const { session } = await connect();
-    await session.apply(change('update', 'api', [['description', 'Back'], ['archived', false]]));
+    await session.apply(change('repository', 'update', 'api', [['description', 'Back'], ['archived', false]]));
     expect(order).toEqual(['unarchive', 'describe']);
   });
 
   it('rejects an update of a repository that no longer exists, naming it', async () => {
     api().patch('/repos/acme/api', { description: 'x' }).reply(404, { message: 'Not Found' });
     const { session } = await connect();
-    await expect(session.apply(change('update', 'api', [['description', 'x']]))).rejects.toMatchObject({
+    await expect(session.apply(change('repository', 'update', 'api', [['description', 'x']]))).rejects.toMatchObject({
       code: 'rejected',
       message: expect.stringMatching(/^github\.repository\/api: not found on GitHub/),
     });
@@ -126,7 +113,7 @@ describe('renaming a repository', () => {
     api().patch('/repos/acme/old', { name: 'new' }).reply(200, restRepo('new'));
     api().patch('/repos/acme/new', { description: 'Renamed' }).reply(200, restRepo('new'));
     const { session } = await connect();
-    await session.apply(change('rename', 'new', [['description', 'Renamed']], { fromName: 'old' }));
+    await session.apply(change('repository', 'rename', 'new', [['description', 'Renamed']], { fromName: 'old' }));
   });
 
   it('unarchives under the old name first, since an archived repository cannot be renamed', async () => {
@@ -138,7 +125,7 @@ describe('renaming a repository', () => {
       .patch('/repos/acme/old', { name: 'new' })
       .reply(200, () => (order.push('rename'), restRepo('new')));
     const { session } = await connect();
-    await session.apply(change('rename', 'new', [['archived', false]], { fromName: 'old' }));
+    await session.apply(change('repository', 'rename', 'new', [['archived', false]], { fromName: 'old' }));
     expect(order).toEqual(['unarchive', 'rename']);
   });
 
@@ -146,14 +133,14 @@ describe('renaming a repository', () => {
     api().patch('/repos/acme/old', { name: 'new' }).reply(307, { message: 'Temporary Redirect' }, { location: 'https://api.github.com/repositories/7' });
     api().get('/repos/acme/new').reply(200, restRepo('new'));
     const { session } = await connect();
-    await session.apply(change('rename', 'new', [], { fromName: 'old' }));
+    await session.apply(change('repository', 'rename', 'new', [], { fromName: 'old' }));
   });
 
   it('fails clearly when neither name exists', async () => {
     api().patch('/repos/acme/old', { name: 'new' }).reply(404, { message: 'Not Found' });
     api().get('/repos/acme/new').reply(404, { message: 'Not Found' });
     const { session } = await connect();
-    await expect(session.apply(change('rename', 'new', [], { fromName: 'old' }))).rejects.toMatchObject({
+    await expect(session.apply(change('repository', 'rename', 'new', [], { fromName: 'old' }))).rejects.toMatchObject({
       code: 'rejected',
       message: 'github.repository/new: cannot rename from "old": neither "old" nor "new" exists on GitHub.',
     });
@@ -165,19 +152,19 @@ describe('deleting a repository', () => {
     api().get('/repos/acme/api').reply(200, restRepo('api'));
     api().delete('/repos/acme/api').reply(204);
     const { session } = await connect();
-    await session.apply(change('delete', 'api', []));
+    await session.apply(change('repository', 'delete', 'api', []));
   });
 
   it('never deletes through a redirect to a renamed repository', async () => {
     api().get('/repos/acme/old').reply(301, {}, { location: 'https://api.github.com/repositories/7' });
     api().get('/repositories/7').reply(200, restRepo('new'));
     const { session } = await connect();
-    await session.apply(change('delete', 'old', []));
+    await session.apply(change('repository', 'delete', 'old', []));
   });
 
   it('treats an already deleted repository as done', async () => {
     api().get('/repos/acme/api').reply(404, { message: 'Not Found' });
     const { session } = await connect();
-    await session.apply(change('delete', 'api', []));
+    await session.apply(change('repository', 'delete', 'api', []));
   });
 });

@@ -9,6 +9,7 @@ import { DEFAULT_TARGET } from '../../../src/core/resource.js';
 import type { GitHubClient } from '../../../src/providers/deps.js';
 import { createGitHubProvider, GitHubSettings, InProcessWritePacer, LruEtagCache, type EtagCache, type WritePacer } from '../../../src/providers/github/index.js';
 import type { GitHubSession } from '../../../src/providers/github/session.js';
+import type { Change, FieldChange } from '../../../src/core/plan-types.js';
 
 export const API = 'https://api.github.com';
 export const ORG = 'acme';
@@ -110,4 +111,18 @@ export function restRepo(name: string, overrides: Record<string, unknown> = {}):
 
 export function restLabel(name: string, color = 'ededed', description: string | null = null) {
   return { id: 1, node_id: `LA_${name}`, url: `${API}/repos/${ORG}/x/labels/${name}`, name, color, default: false, description };
+}
+
+/** A change of `github.<kind>` whose fields are `after` values (`before` undefined). */
+export function change(kind: string, action: Change['action'], name: string, fields: Array<[string, unknown]>, extra: Partial<Change> = {}): Change {
+  return {
+    kind: `github.${kind}`,
+    target: 'default',
+    name,
+    action,
+    fields: fields.map(([path, after]): FieldChange => ({ path, before: undefined, after })),
+    origin: 'model',
+    owners: [],
+    ...extra,
+  };
 }
