@@ -34,6 +34,7 @@ const PARTS: Part[] = [
   { name: 'engine', file: 'parts/engine.ts', limitMs: { smoke: 60_000, full: 120_000 }, execArgv: ['--expose-gc'], section: '3. Engine throughput' },
   { name: 'webhooks', file: 'parts/webhooks.ts', limitMs: { smoke: 30_000, full: 120_000 }, section: '4. Webhook handling' },
   { name: 'queue', file: 'parts/queue.ts', limitMs: { smoke: 30_000, full: 120_000 }, section: '5. Queue throughput' },
+  { name: 'hostile', file: 'parts/hostile.ts', limitMs: { smoke: 120_000, full: 120_000 }, section: '6. Hostile input' },
 ];
 
 function runChild(part: Part, size: BenchSize): Promise<PartResult> {

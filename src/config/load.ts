@@ -1,19 +1,36 @@
 import picomatch from 'picomatch';
 import { deepMerge } from '../core/diff.js';
 import type { Diagnostic } from '../core/diagnostics.js';
+import type { ResourceKind } from '../core/provider.js';
 import type { Registry } from '../core/registry.js';
 import { DEFAULT_TARGET, providerOf, resourceKey, type DesiredResource } from '../core/resource.js';
 import { issuesToDiagnostics } from './issues.js';
+import { formatBytes, MAX_FILE_BYTES, MAX_MODEL_VALUES, MAX_SPEC_VALUES } from './limits.js';
 import { DefaultsDocument, ResourceDocument, Settings, SETTINGS_FILE } from './schema.js';
+import { checkSchedule, checkSettingsKinds } from './settings-checks.js';
 import { parseYamlFile, type YamlDocument } from './yaml.js';
 
-/** The config repo's files at one commit: path → text. */
-export type ConfigFiles = ReadonlyMap<string, string>;
+/**
+ * A file the snapshot could not hold: too large, not UTF-8 text, or (fatal) the point where
+ * the snapshot as a whole crossed a limit. A file that could not be read never means "absent".
+ */
+export interface FileProblem {
+  path: string;
+  code: string;
+  message: string;
+  /** The snapshot is incomplete: nothing in it may be planned from. */
+  fatal?: boolean;
+}
+
+/** The config repo's files at one commit: path → text, and the files it could not read. */
+export type ConfigFiles = ReadonlyMap<string, string> & { readonly problems?: readonly FileProblem[] };
 
 export interface LoadedDefaults extends DefaultsDocument {
   file: string;
   line: number;
   order: number;
+  /** Values its document holds, aliases expanded: what merging it into one resource costs. */
+  values: number;
 }
 
 /** Provider targets resolved from converge.yml: provider → target name → raw settings. */
@@ -81,6 +98,11 @@ function loadSettings(files: ConfigFiles, registry: Registry, diagnostics: Diagn
     }
     targets.set(name, resolved);
   }
+  diagnostics.push(...checkSettingsKinds(settings, doc, { kinds: registry.kinds().map((k) => k.kind), providers: [...registry.providers.keys()] }));
+  const schedule = checkSchedule(settings, doc);
+  diagnostics.push(...schedule);
+  // Whatever happens to this model, an unschedulable pattern never reaches the scheduler.
+  if (schedule.length > 0) settings = { ...settings, schedule: { enabled: settings.schedule.enabled } };
   return { settings, targets, valid: !diagnostics.some((d) => d.location?.file === SETTINGS_FILE) };
 }
 
@@ -111,16 +133,39 @@ function resolveTarget(envelope: ResourceDocument, targets: Targets): string | {
  */
 export function loadModel(files: ConfigFiles, registry: Registry): Model {
   const diagnostics: Diagnostic[] = [];
+  const fatal = files.problems?.filter((p) => p.fatal) ?? [];
+  if (fatal.length > 0) {
+    // An incomplete snapshot would plan every resource it lost as deleted: plan nothing.
+    const settings = Settings.parse({});
+    for (const problem of fatal) diagnostics.push(error(problem.code, problem.message, { file: problem.path, line: 1, column: 1 }));
+    return emptyModel(settings, diagnostics);
+  }
+  const unreadable = new Map((files.problems ?? []).map((p) => [p.path, p] as const));
+  const settingsProblem = unreadable.get(SETTINGS_FILE) ?? sizeProblem(SETTINGS_FILE, files.get(SETTINGS_FILE));
+  if (settingsProblem) {
+    diagnostics.push(error(settingsProblem.code, settingsProblem.message, { file: SETTINGS_FILE, line: 1, column: 1 }));
+    return emptyModel(Settings.parse({}), diagnostics);
+  }
   const { settings, targets, valid: settingsValid } = loadSettings(files, registry, diagnostics);
   const included = picomatch(settings.include, { dot: true });
   const excluded = picomatch(settings.exclude, { dot: true });
+  const isModelPath = (p: string) => p !== SETTINGS_FILE && included(p) && !excluded(p);
 
   const pending: PendingResource[] = [];
   const defaults: LoadedDefaults[] = [];
-  const paths = [...files.keys()].filter((p) => p !== SETTINGS_FILE && included(p) && !excluded(p)).sort();
+  const paths = [...files.keys()].filter(isModelPath).sort();
+  for (const [path, problem] of unreadable) {
+    if (isModelPath(path)) diagnostics.push(error(problem.code, problem.message, { file: path, line: 1, column: 1 }));
+  }
 
   for (const file of paths) {
-    const parsed = parseYamlFile(file, files.get(file)!);
+    const text = files.get(file)!;
+    const tooLarge = sizeProblem(file, text);
+    if (tooLarge) {
+      diagnostics.push(error(tooLarge.code, tooLarge.message, { file, line: 1, column: 1 }));
+      continue;
+    }
+    const parsed = parseYamlFile(file, text);
     diagnostics.push(...parsed.diagnostics);
     for (const doc of parsed.documents) {
       const value = doc.value;
@@ -138,7 +183,7 @@ export function loadModel(files: ConfigFiles, registry: Registry): Model {
           diagnostics.push(error('defaults.unknown-kind', `${file}: defaults "${result.data.name}" select unknown kind "${result.data.selector.kind}".`, doc.locate(['selector', 'kind'])));
           continue;
         }
-        defaults.push({ ...result.data, file, line: doc.start.line, order: defaults.length });
+        defaults.push({ ...result.data, file, line: doc.start.line, order: defaults.length, values: doc.values });
         continue;
       }
       const result = ResourceDocument.safeParse(value);
@@ -159,6 +204,10 @@ export function loadModel(files: ConfigFiles, registry: Registry): Model {
 
   const resources: DesiredResource[] = [];
   const byKey = new Map<string, DesiredResource>();
+  /** Resources by the name the target compares (GitHub: `Api` and `api` are one repository). */
+  const byIdentity = new Map<string, DesiredResource>();
+  let modelValues = 0;
+  let modelTooLarge = false;
   for (const { doc, envelope } of pending) {
     const label = `${envelope.kind}/${envelope.name}`;
     const kind = registry.kind(envelope.kind);
@@ -189,6 +238,20 @@ export function loadModel(files: ConfigFiles, registry: Registry): Model {
       ({ defaults: d, matchName }) =>
         d.selector.kind === envelope.kind && (d.selector.target === undefined || d.selector.target === target) && matchName(envelope.name),
     );
+    // Defaults fan out: bound what merging costs before doing it, per resource and overall.
+    const specValues = doc.values + applied.reduce((n, a) => n + a.defaults.values, 0);
+    if (specValues > MAX_SPEC_VALUES) {
+      diagnostics.push(error('resource.too-large', `${label}: its spec holds ${specValues.toLocaleString('en-US')} values with its defaults merged in, more than the limit of ${MAX_SPEC_VALUES.toLocaleString('en-US')} (see Limits in the README).`, doc.start, label));
+      continue;
+    }
+    modelValues += specValues;
+    if (modelValues > MAX_MODEL_VALUES) {
+      if (!modelTooLarge) {
+        diagnostics.push(error('model.too-large', `${label}: with defaults merged in, the model holds more than ${MAX_MODEL_VALUES.toLocaleString('en-US')} values, the limit (see Limits in the README); nothing from here on was loaded.`, doc.start, label));
+      }
+      modelTooLarge = true;
+      continue;
+    }
     let merged: Record<string, unknown> = envelope.spec;
     if (applied.length > 0) {
       merged = {};
@@ -220,15 +283,18 @@ export function loadModel(files: ConfigFiles, registry: Registry): Model {
       dependsOn: [...new Set(applied.map((a) => a.defaults.file))],
     };
     const key = resourceKey(resource);
-    const first = byKey.get(key);
+    const identity = identityKey(kind, resource);
+    const first = byIdentity.get(identity);
     if (first) {
-      diagnostics.push(error('resource.duplicate', `${label} is declared twice: first at ${first.source.file}:${first.source.line}, again here.`, resource.source, label));
+      const same = first.name === resource.name ? '' : ` as "${first.name}" (${kind.nameRule ?? 'the target sees both names as one'})`;
+      diagnostics.push(error('resource.duplicate', `${label} is declared twice: first at ${first.source.file}:${first.source.line}${same}, again here.`, resource.source, label));
       continue;
     }
+    byIdentity.set(identity, resource);
     byKey.set(key, resource);
     resources.push(resource);
   }
-  checkPreviousNames(resources, byKey, diagnostics);
+  checkPreviousNames(resources, byIdentity, (resource, name) => identityKey(registry.kind(resource.kind), { ...resource, name }), diagnostics);
   diagnostics.sort(
     (a, b) =>
       (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
@@ -268,14 +334,37 @@ function hasPath(value: unknown, path: readonly PropertyKey[]): boolean {
   return true;
 }
 
+/** The key two resources share when the target sees them as one: the kind's name rule applied. */
+function identityKey(kind: ResourceKind | undefined, ref: DesiredResource): string {
+  return resourceKey({ ...ref, name: kind?.nameKey ? kind.nameKey(ref.name) : ref.name });
+}
+
+function sizeProblem(path: string, text: string | undefined): FileProblem | undefined {
+  // Characters never outnumber UTF-8 bytes, so most files skip counting bytes.
+  if (text === undefined || text.length * 3 <= MAX_FILE_BYTES) return undefined;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes <= MAX_FILE_BYTES) return undefined;
+  return { path, code: 'file.too-large', message: `${path} is ${formatBytes(bytes)}, larger than the ${formatBytes(MAX_FILE_BYTES)} a config file may be, so it was not read (see Limits in the README).` };
+}
+
+function emptyModel(settings: Settings, diagnostics: Diagnostic[]): Model {
+  return { settings, targets: new Map(), resources: [], byKey: new Map(), defaults: [], diagnostics, affectedBy: () => new Set() };
+}
+
 /** A previous name must not be a live declared resource of its own, nor claimed twice. */
-function checkPreviousNames(resources: DesiredResource[], byKey: Map<string, DesiredResource>, diagnostics: Diagnostic[]) {
+function checkPreviousNames(
+  resources: DesiredResource[],
+  byIdentity: Map<string, DesiredResource>,
+  identityOf: (resource: DesiredResource, name: string) => string,
+  diagnostics: Diagnostic[],
+) {
   const claimed = new Map<string, DesiredResource>();
   for (const resource of resources) {
     for (const previous of resource.previousNames) {
-      const key = resourceKey({ ...resource, name: previous });
+      const key = identityOf(resource, previous);
       const label = `${resource.kind}/${resource.name}`;
-      if (byKey.has(key)) {
+      const declared = byIdentity.get(key);
+      if (declared && declared !== resource) {
         diagnostics.push(error('resource.previous-name-declared', `${label}: previous name "${previous}" is also declared as a resource of its own.`, resource.source, label));
       }
       const other = claimed.get(key);

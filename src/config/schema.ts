@@ -85,6 +85,11 @@ export const Settings = z.strictObject({
   scope: z.record(z.string(), Scope).default({}),
   /** Owners used for resources that name none. */
   owners: z.array(z.string().min(1)).default([]),
+  /**
+   * Which PRs get a plan. Plans read live state with the app's credentials, and a fork PR's
+   * author is outside the org, so fork PRs are planned only when the default branch opts in.
+   */
+  plans: z.strictObject({ forks: z.boolean().default(false) }).default({ forks: false }),
 });
 export type Settings = z.infer<typeof Settings>;
 

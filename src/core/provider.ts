@@ -23,6 +23,14 @@ export interface ResourceKind<Spec extends Record<string, unknown> = Record<stri
   /** Returns a sentence when `name` cannot name this kind (for example a bad repository name). */
   validateName?(name: string): string | undefined;
   /**
+   * How the target compares names: two names with the same key are one resource to it (GitHub
+   * ignores case in repository names), so the loader rejects the second declaration.
+   * Default: names compare exactly.
+   */
+  nameKey?(name: string): string;
+  /** How names compare, for messages: for example "GitHub compares them without regard to case". */
+  nameRule?: string;
+  /**
    * Pure: field changes that turn `actual` into `desired`. Only fields present in
    * `desired` are compared, so a field the user did not set is never a change.
    * Defaults to `diffSpecs`.
@@ -43,12 +51,24 @@ export interface ReadAllResult {
   failures: ReadFailure[];
 }
 
+/** One kind of one target has been read in bulk, with how many live resources it has. */
+export interface ReadProgress {
+  kind: string;
+  target: string;
+  resources: number;
+}
+
+export interface ReadAllOptions {
+  /** Called as each kind finishes, so a long full run can show how far it got. */
+  onProgress?(progress: ReadProgress): void;
+}
+
 /** A provider bound to one target (an org, a database), for the length of one job. */
 export interface ProviderSession {
   /** Live state of exactly these resources, one result per ref, with as few calls as possible. */
   read(refs: ResourceRef[]): Promise<ReadResult[]>;
   /** Every live resource of these kinds in the target, read in bulk (full runs). */
-  readAll(kinds: string[]): Promise<ReadAllResult>;
+  readAll(kinds: string[], options?: ReadAllOptions): Promise<ReadAllResult>;
   /**
    * Make one change real. Idempotent: applying a change that already took effect succeeds.
    * Throws a ConvergeError subclass; the class decides retry or failure.

@@ -60,15 +60,58 @@ export function looksSecret(value: string): boolean {
   return SECRET_VALUE.some((pattern) => pattern.test(value));
 }
 
-function stringify(value: unknown): string {
+/**
+ * JSON.stringify's text, cut off once it passes `limit` characters. An open record (a
+ * ruleset's parameters) can hold a value whose full text is enormous (or, through YAML
+ * aliases, exponentially so); a cell shows at most a few hundred characters, so writing the
+ * rest would only cost time and memory. Keys that look secret are masked as they are written.
+ */
+export function boundedJson(value: unknown, limit: number): string {
+  let out = '';
+  const full = () => out.length > limit;
+  const write = (node: unknown, key: string): boolean => {
+    if (full()) return false;
+    if (key !== '' && isSensitivePath(key)) {
+      out += JSON.stringify(MASK);
+      return true;
+    }
+    if (node !== null && typeof node === 'object' && typeof (node as { toJSON?: unknown }).toJSON === 'function') {
+      node = (node as { toJSON(key: string): unknown }).toJSON(key);
+    }
+    if (typeof node === 'bigint') node = node.toString();
+    if (node === undefined || typeof node === 'function' || typeof node === 'symbol') return false;
+    if (node === null || typeof node !== 'object') {
+      out += JSON.stringify(node);
+      return true;
+    }
+    if (Array.isArray(node)) {
+      out += '[';
+      for (let i = 0; i < node.length && !full(); i++) {
+        if (i > 0) out += ',';
+        if (!write(node[i], String(i))) out += 'null';
+      }
+      out += ']';
+      return true;
+    }
+    out += '{';
+    let first = true;
+    for (const [k, v] of Object.entries(node)) {
+      if (full()) break;
+      const mark = out.length;
+      out += `${first ? '' : ','}${JSON.stringify(k)}:`;
+      if (write(v, k)) first = false;
+      else out = out.slice(0, mark);
+    }
+    out += '}';
+    return true;
+  };
+  return write(value, '') ? out : '';
+}
+
+function stringify(value: unknown, limit: number): string {
   if (value === undefined) return '';
   try {
-    const json = JSON.stringify(value, (key, inner: unknown) => {
-      if (key !== '' && isSensitivePath(key)) return MASK;
-      if (typeof inner === 'bigint') return inner.toString();
-      return inner;
-    });
-    return json ?? String(value);
+    return boundedJson(value, limit) || String(value);
   } catch {
     return String(value);
   }
@@ -78,8 +121,8 @@ function stringify(value: unknown): string {
 export function formatValue(path: string, value: unknown, maxChars = 200): string {
   if (value === undefined) return '—';
   if (isSensitivePath(path)) return SENSITIVE;
-  const json = stringify(value);
   // Look a little past the cut, so a credential that straddles it is still caught.
-  if (looksSecret(json.length > maxChars + 200 ? json.slice(0, maxChars + 200) : json)) return SENSITIVE;
+  const json = stringify(value, maxChars + 200);
+  if (looksSecret(json)) return SENSITIVE;
   return code(json, maxChars);
 }

@@ -26,11 +26,22 @@ export function splitLabelName(name: string): LabelName | undefined {
   return { repo: name.slice(0, slash), label: name.slice(slash + 1) };
 }
 
+// Line breaks, tabs and other control characters, which GitHub refuses in names it shows.
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
+
+/** A sentence when a free-form name holds a character GitHub refuses. */
+export function controlCharacterProblem(what: string, name: string): string | undefined {
+  if (!CONTROL.test(name)) return undefined;
+  return `${what} ${JSON.stringify(name)} must not contain line breaks, tabs or other control characters.`;
+}
+
 export function labelNameProblem(name: string): string | undefined {
   const parts = splitLabelName(name);
   if (!parts) return `"${name}" is not a label name: write it as <repository>/<label>, for example "api/bug".`;
   const repoProblem = repositoryNameProblem(parts.repo);
   if (repoProblem) return repoProblem;
+  const control = controlCharacterProblem('label', parts.label);
+  if (control) return control;
   if (parts.label.trim() !== parts.label) return `label "${parts.label}" must not start or end with spaces.`;
   if ([...parts.label].length > 50) return `label "${parts.label}" is longer than GitHub's 50 characters.`;
   return undefined;
@@ -39,6 +50,23 @@ export function labelNameProblem(name: string): string | undefined {
 /** GitHub compares repository and label names without regard to case. */
 export function sameName(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * Name keys (ResourceKind.nameKey): names with the same key are one resource to GitHub.
+ * Repository, label, environment and team names, and logins, ignore case.
+ */
+export const IGNORES_CASE = 'GitHub compares these names without regard to case';
+export const IGNORES_CASE_OF_REPOSITORY = 'GitHub compares repository names without regard to case';
+
+export function caseInsensitiveKey(name: string): string {
+  return name.toLowerCase();
+}
+
+/** `<repository>/<child>` with only the repository part compared without regard to case. */
+export function repositoryChildKey(name: string): string {
+  const parts = splitChildName(name);
+  return parts ? `${parts.parent.toLowerCase()}/${parts.child}` : name;
 }
 
 /** Labels are children: the rename of `<repo>/<from>` to `<repo>/<to>` keeps the repository. */

@@ -23,7 +23,11 @@ const Identifier = (what: string) =>
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-const ConnectionLimit = z.number().int().min(-1);
+/** PostgreSQL stores these as int4, so anything past its range fails at apply time. */
+const INT4_MAX = 2_147_483_647;
+
+/** -1 is unlimited; rolconnlimit and datconnlimit are int4. */
+const ConnectionLimit = z.number().int().min(-1).max(INT4_MAX);
 
 /**
  * A privilege list: case-insensitive, `ALL` expands to every privilege of the object type
@@ -152,8 +156,9 @@ export const Settings = z.strictObject({
     .default({ dropOwned: false }),
   /** Whether a database removed from the model may be dropped (data loss). Default false. */
   allowDropDatabase: z.boolean().default(false),
-  connectTimeoutMs: z.number().int().positive().default(10_000),
+  /** Node's timers and PostgreSQL's lock_timeout (milliseconds, int4) both stop at 2^31 - 1. */
+  connectTimeoutMs: z.number().int().positive().max(INT4_MAX).default(10_000),
   /** Statements waiting longer for a lock fail (and are retried) instead of blocking the run. */
-  lockTimeoutMs: z.number().int().positive().default(10_000),
+  lockTimeoutMs: z.number().int().positive().max(INT4_MAX).default(10_000),
 });
 export type Settings = z.infer<typeof Settings>;

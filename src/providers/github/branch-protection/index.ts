@@ -1,5 +1,5 @@
 import type { GitHubKind } from '../kind.js';
-import { childNameProblem, repositoryNameProblem } from '../names.js';
+import { childNameProblem, IGNORES_CASE_OF_REPOSITORY, repositoryChildKey, repositoryNameProblem } from '../names.js';
 import { applyBranchProtection } from './apply.js';
 import { readBranchProtections } from './read.js';
 import { BranchProtection } from './schema.js';
@@ -12,6 +12,8 @@ export const branchProtectionKind: GitHubKind<BranchProtection> = {
   spec: BranchProtection,
   renamable: true,
   validateName: (name) => childNameProblem(name, '<repository>/<branch pattern>, for example "api/main"', repositoryNameProblem),
+  nameKey: repositoryChildKey,
+  nameRule: IGNORES_CASE_OF_REPOSITORY,
   read: readBranchProtections,
   apply: applyBranchProtection,
 };

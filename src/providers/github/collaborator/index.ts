@@ -1,5 +1,5 @@
 import type { GitHubKind } from '../kind.js';
-import { childNameProblem, loginProblem, repositoryNameProblem } from '../names.js';
+import { caseInsensitiveKey, childNameProblem, loginProblem, repositoryNameProblem } from '../names.js';
 import { applyCollaborator } from './apply.js';
 import { readCollaborators } from './read.js';
 import { Collaborator } from './schema.js';
@@ -13,6 +13,8 @@ export const collaboratorKind: GitHubKind<Collaborator> = {
   spec: Collaborator,
   renamable: true,
   validateName: (name) => childNameProblem(name, '<repository>/<login>, for example "api/octocat"', repositoryNameProblem, loginProblem),
+  nameKey: caseInsensitiveKey,
+  nameRule: 'GitHub compares repository names and logins without regard to case',
   read: readCollaborators,
   apply: applyCollaborator,
 };

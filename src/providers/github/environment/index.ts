@@ -1,5 +1,5 @@
 import type { GitHubKind } from '../kind.js';
-import { childNameProblem, repositoryNameProblem } from '../names.js';
+import { caseInsensitiveKey, childNameProblem, controlCharacterProblem, repositoryNameProblem } from '../names.js';
 import { applyEnvironment } from './apply.js';
 import { readEnvironments } from './read.js';
 import { Environment } from './schema.js';
@@ -9,6 +9,8 @@ export { repositoryEnvironments } from './read.js';
 
 function environmentNameProblem(name: string): string | undefined {
   if (name.length > 255) return `environment "${name.slice(0, 20)}…" is longer than GitHub's 255 characters.`;
+  const control = controlCharacterProblem('environment', name);
+  if (control) return control;
   if (name.trim() !== name) return `environment "${name}" must not start or end with spaces.`;
   return undefined;
 }
@@ -19,6 +21,8 @@ export const environmentKind: GitHubKind<Environment> = {
   spec: Environment,
   renamable: true,
   validateName: (name) => childNameProblem(name, '<repository>/<environment>, for example "api/production"', repositoryNameProblem, environmentNameProblem),
+  nameKey: caseInsensitiveKey,
+  nameRule: 'GitHub compares repository and environment names without regard to case',
   read: readEnvironments,
   apply: applyEnvironment,
 };

@@ -1,5 +1,5 @@
 import type { GitHubKind } from '../kind.js';
-import { labelNameProblem } from '../names.js';
+import { caseInsensitiveKey, labelNameProblem } from '../names.js';
 import { applyLabel } from './apply.js';
 import { readLabels } from './read.js';
 import { Label } from './schema.js';
@@ -12,6 +12,8 @@ export const labelKind: GitHubKind<Label> = {
   spec: Label,
   renamable: true,
   validateName: labelNameProblem,
+  nameKey: caseInsensitiveKey,
+  nameRule: 'GitHub compares repository and label names without regard to case',
   read: readLabels,
   apply: applyLabel,
 };

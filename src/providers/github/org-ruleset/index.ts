@@ -1,4 +1,5 @@
 import type { GitHubKind } from '../kind.js';
+import { controlCharacterProblem } from '../names.js';
 import { applyRuleset } from '../ruleset/apply.js';
 import { diffRuleset } from '../ruleset/live.js';
 import { readOrgRulesets } from '../ruleset/read.js';
@@ -14,7 +15,9 @@ export const orgRulesetKind: GitHubKind<OrgRuleset> = {
   description: 'A ruleset of the org, named <ruleset name>, applied to the repositories its conditions select.',
   spec: OrgRuleset,
   renamable: true,
-  validateName: (name) => (name.trim() === name && name.length > 0 ? undefined : `"${name}" is not a ruleset name: it must not be empty or start or end with spaces.`),
+  validateName: (name) =>
+    controlCharacterProblem('ruleset', name) ??
+    (name.trim() === name && name.length > 0 ? undefined : `"${name}" is not a ruleset name: it must not be empty or start or end with spaces.`),
   diff: diffRuleset,
   read: readOrgRulesets,
   apply: (change, ctx) => applyRuleset(orgScope, change, ctx),

@@ -1,5 +1,5 @@
 import type { GitHubKind } from '../kind.js';
-import { repositoryNameProblem } from '../names.js';
+import { caseInsensitiveKey, IGNORES_CASE, repositoryNameProblem } from '../names.js';
 import { applyRepository } from './apply.js';
 import { readRepositories } from './read.js';
 import { Repository } from './schema.js';
@@ -12,6 +12,8 @@ export const repositoryKind: GitHubKind<Repository> = {
   spec: Repository,
   renamable: true,
   validateName: repositoryNameProblem,
+  nameKey: caseInsensitiveKey,
+  nameRule: IGNORES_CASE,
   read: readRepositories,
   apply: applyRepository,
 };

@@ -1,5 +1,5 @@
 import type { GitHubKind } from '../kind.js';
-import { childNameProblem, repositoryNameProblem } from '../names.js';
+import { childNameProblem, controlCharacterProblem, IGNORES_CASE_OF_REPOSITORY, repositoryChildKey, repositoryNameProblem } from '../names.js';
 import { applyRuleset } from './apply.js';
 import { diffRuleset } from './live.js';
 import { readRulesets } from './read.js';
@@ -14,7 +14,9 @@ export const rulesetKind: GitHubKind<Ruleset> = {
   description: 'A ruleset of a repository, named <repository>/<ruleset name>: target, enforcement, conditions, bypass actors, rules.',
   spec: Ruleset,
   renamable: true,
-  validateName: (name) => childNameProblem(name, '<repository>/<ruleset name>, for example "api/protect main"', repositoryNameProblem),
+  validateName: (name) => childNameProblem(name, '<repository>/<ruleset name>, for example "api/protect main"', repositoryNameProblem, (child) => controlCharacterProblem('ruleset', child)),
+  nameKey: repositoryChildKey,
+  nameRule: IGNORES_CASE_OF_REPOSITORY,
   diff: diffRuleset,
   read: readRulesets,
   apply: (change, ctx) => applyRuleset(repositoryScope, change, ctx),

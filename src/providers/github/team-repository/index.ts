@@ -1,5 +1,5 @@
 import type { GitHubKind } from '../kind.js';
-import { childNameProblem, repositoryNameProblem, teamSlugProblem } from '../names.js';
+import { caseInsensitiveKey, childNameProblem, IGNORES_CASE_OF_REPOSITORY, repositoryNameProblem, teamSlugProblem } from '../names.js';
 import { applyTeamRepository } from './apply.js';
 import { readTeamRepositories } from './read.js';
 import { TeamRepository } from './schema.js';
@@ -12,6 +12,8 @@ export const teamRepositoryKind: GitHubKind<TeamRepository> = {
   spec: TeamRepository,
   renamable: true,
   validateName: (name) => childNameProblem(name, '<team>/<repository>, for example "platform/api"', teamSlugProblem, repositoryNameProblem),
+  nameKey: caseInsensitiveKey,
+  nameRule: IGNORES_CASE_OF_REPOSITORY,
   read: readTeamRepositories,
   apply: applyTeamRepository,
 };

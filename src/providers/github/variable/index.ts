@@ -1,5 +1,5 @@
 import type { GitHubKind } from '../kind.js';
-import { childNameProblem, repositoryNameProblem, variableNameProblem } from '../names.js';
+import { childNameProblem, IGNORES_CASE_OF_REPOSITORY, repositoryChildKey, repositoryNameProblem, variableNameProblem } from '../names.js';
 import { applyVariable } from './apply.js';
 import { readVariables } from './read.js';
 import { Variable } from './schema.js';
@@ -13,6 +13,8 @@ export const variableKind: GitHubKind<Variable> = {
   spec: Variable,
   renamable: true,
   validateName: (name) => childNameProblem(name, '<repository>/<NAME>, for example "api/REGION"', repositoryNameProblem, variableNameProblem),
+  nameKey: repositoryChildKey,
+  nameRule: IGNORES_CASE_OF_REPOSITORY,
   read: readVariables,
   apply: applyVariable,
 };
