@@ -1,9 +1,10 @@
 import { diffSpecs, jsonEqual, omitPaths } from './diff.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { Change, FieldChange, Plan, ReadFailure } from './plan-types.js';
-import type { ProviderSession, ResourceKind } from './provider.js';
+import type { ProviderSession, ReadProgress, ResourceKind } from './provider.js';
 import type { ActualResource, DesiredResource, Lifecycle, ResourceRef } from './resource.js';
 import { providerOf, refOf, resourceKey } from './resource.js';
+import { footprintMatcher } from './policy.js';
 
 /** A resource that was declared before (base or last converged commit) and is gone now. */
 export interface RemovedResource extends ResourceRef {
@@ -22,9 +23,25 @@ export interface PlanRequest {
    * Full runs: read every live resource of these kinds and report the ones in scope that
    * the model does not declare as extraneous.
    */
-  full?: { kinds: string[]; inScope(ref: ResourceRef): boolean };
+  full?: {
+    kinds: string[];
+    inScope(ref: ResourceRef): boolean;
+    /**
+     * Kinds named in `scope` (converge.yml), with each target of their provider: read there
+     * even where the model declares none of them, so undeclared ones show up as extraneous.
+     */
+    scoped?: Array<{ kind: string; target: string }>;
+  };
+  /**
+   * The host's own footprint (glob patterns on resource keys, see `footprintMatcher`): never
+   * extraneous, so never reported nor pruned, whatever `inScope` says. A declared footprint
+   * resource is still planned like any other; the deletion policy keeps it from being deleted.
+   */
+  footprint?: readonly string[];
   kindOf(kind: string): ResourceKind | undefined;
   session(provider: string, target: string): ProviderSession;
+  /** Full runs: told once per kind and target as its bulk read finishes. */
+  onProgress?(progress: ReadProgress): void;
 }
 
 interface Live {
@@ -58,20 +75,30 @@ function refsToRead(request: PlanRequest): ResourceRef[] {
 async function readLive(request: PlanRequest): Promise<Live> {
   const live: Live = { byKey: new Map(), failures: new Map() };
   if (request.full) {
-    const kinds = new Set(request.full.kinds);
-    const targets = groupByTarget([...request.desired, ...request.removed]);
+    const scoped = (request.full.scoped ?? []).map(({ kind, target }) => ({ kind, target, name: '', scopedOnly: true }));
+    const kinds = new Set([...request.full.kinds, ...scoped.map((s) => s.kind)]);
+    const targets = groupByTarget<ResourceRef & { scopedOnly?: boolean }>([...request.desired, ...request.removed, ...scoped]);
     await Promise.all(
       [...targets.values()].map(async ({ provider, target, items }) => {
         const own = [...kinds].filter((k) => providerOf(k) === provider && items.some((i) => i.kind === k));
+        const reported = new Set<string>();
+        const onProgress = (progress: ReadProgress) => {
+          reported.add(progress.kind);
+          request.onProgress?.(progress);
+        };
         try {
-          const result = await request.session(provider, target).readAll(own);
+          const result = await request.session(provider, target).readAll(own, request.onProgress ? { onProgress } : {});
           for (const resource of result.resources) live.byKey.set(resourceKey(resource), resource);
           for (const failure of result.failures) live.failures.set(resourceKey(failure), failure);
+          // Providers that read everything at once report nothing on the way: report their kinds now.
+          for (const kind of own.filter((k) => !reported.has(k))) {
+            onProgress({ kind, target, resources: result.resources.filter((r) => r.kind === kind).length });
+          }
         } catch (error) {
           // The target could not be listed at all: name it, and keep its resources out of the plan.
           const message = error instanceof Error ? error.message : String(error);
           for (const kind of own) live.failures.set(`${kind}@${target}/*`, { kind, target, name: '*', message });
-          for (const item of items) live.failures.set(resourceKey(item), { ...refOf(item), message });
+          for (const item of items) if (!item.scopedOnly) live.failures.set(resourceKey(item), { ...refOf(item), message });
         }
       }),
     );
@@ -129,9 +156,39 @@ function change(resource: DesiredResource, action: Change['action'], fields: Fie
   };
 }
 
-function planDesired(request: PlanRequest, resource: DesiredResource, live: Live, failures: ReadFailure[]): Change | undefined {
+/** Whether a read failure names a failure scope: `*` (the whole kind) or `<parent>/*`. */
+function isScope(failure: ReadFailure): boolean {
+  return failure.name === '*' || failure.name.endsWith('/*');
+}
+
+/**
+ * Failure scopes by kind and target. A provider that could not list part of a target (one
+ * repository's rulesets) reports `<parent>/*`: every resource under it is unknown, so none is
+ * created, deleted or reported as drift. Prefixes compare case-insensitively: reading too
+ * much as failed only holds changes back, never invents them.
+ */
+function scopeIndex(live: Live): (ref: ResourceRef) => ReadFailure | undefined {
+  const scopes = new Map<string, ReadFailure[]>();
+  for (const failure of live.failures.values()) {
+    if (!isScope(failure)) continue;
+    const id = `${failure.kind}\u0000${failure.target}`;
+    scopes.set(id, [...(scopes.get(id) ?? []), failure]);
+  }
+  if (scopes.size === 0) return (ref) => live.failures.get(resourceKey(ref));
+  return (ref) => {
+    const own = live.failures.get(resourceKey(ref));
+    if (own) return own;
+    const name = ref.name.toLowerCase();
+    for (const scope of scopes.get(`${ref.kind}\u0000${ref.target}`) ?? []) {
+      if (scope.name === '*' || name.startsWith(scope.name.slice(0, -1).toLowerCase())) return { ...refOf(ref), message: scope.message };
+    }
+    return undefined;
+  };
+}
+
+function planDesired(request: PlanRequest, resource: DesiredResource, live: Live, failures: ReadFailure[], failureOf: (ref: ResourceRef) => ReadFailure | undefined): Change | undefined {
   const key = resourceKey(resource);
-  const failure = live.failures.get(key);
+  const failure = failureOf(resource) ?? resource.previousNames.map((name) => failureOf({ ...resource, name })).find(Boolean);
   if (failure) {
     failures.push(failure);
     return undefined;
@@ -172,13 +229,14 @@ export async function computePlan(request: PlanRequest): Promise<Plan> {
   const diagnostics: Diagnostic[] = [];
   const readFailures: ReadFailure[] = [];
   const live = await readLive(request);
+  const failureOf = scopeIndex(live);
   const changes: Change[] = [];
   const claimed = new Set<string>();
 
   for (const resource of request.desired) {
     claimed.add(resourceKey(resource));
     for (const name of resource.previousNames) claimed.add(resourceKey({ ...resource, name }));
-    const change = planDesired(request, resource, live, readFailures);
+    const change = planDesired(request, resource, live, readFailures, failureOf);
     if (change) changes.push(change);
   }
 
@@ -186,7 +244,7 @@ export async function computePlan(request: PlanRequest): Promise<Plan> {
     const key = resourceKey(removed);
     if (claimed.has(key)) continue;
     claimed.add(key);
-    const failure = live.failures.get(key);
+    const failure = failureOf(removed);
     if (failure) {
       readFailures.push(failure);
       continue;
@@ -208,8 +266,9 @@ export async function computePlan(request: PlanRequest): Promise<Plan> {
   }
 
   if (request.full) {
+    const isFootprint = footprintMatcher(request.footprint);
     for (const [key, actual] of live.byKey) {
-      if (claimed.has(key) || !request.full.inScope(actual)) continue;
+      if (claimed.has(key) || isFootprint(actual) || !request.full.inScope(actual)) continue;
       changes.push({
         kind: actual.kind,
         target: actual.target,
@@ -223,7 +282,7 @@ export async function computePlan(request: PlanRequest): Promise<Plan> {
     }
     // Failures of resources the model does not declare still belong in the report.
     const reported = new Set(readFailures.map(resourceKey));
-    for (const [key, failure] of live.failures) if (!reported.has(key)) readFailures.push(failure);
+    for (const [key, failure] of live.failures) if (!reported.has(key) && !isFootprint(failure)) readFailures.push(failure);
   }
 
   return { changes, diagnostics, readFailures };

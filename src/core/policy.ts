@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import type { Change } from './plan-types.js';
 import type { ResourceKind } from './provider.js';
-import { resourceKey } from './resource.js';
+import { resourceKey, type ResourceRef } from './resource.js';
 
 export interface DeletionPolicy {
   /** Delete resources that left the model or were never in it. Off by default. */
@@ -12,6 +12,21 @@ export interface DeletionPolicy {
   maxDeletionsPerRun: number;
   /** Set for one run by an admin to lift `maxDeletionsPerRun`. */
   overrideMaxDeletions?: boolean;
+  /** Converge's own footprint (glob patterns on resource keys): never deleted, whatever else says. */
+  footprint?: readonly string[];
+}
+
+export const FOOTPRINT_REASON = "it is part of Converge's own footprint (its config repo and what Converge creates there), which is never deleted";
+
+/**
+ * Whether a resource belongs to the host's own footprint: `patterns` are globs on resource
+ * keys (`github.repository/converge-config`), compared case-insensitively because the host's
+ * names may be spelled in another case than the target reports them.
+ */
+export function footprintMatcher(patterns: readonly string[] | undefined): (ref: ResourceRef) => boolean {
+  if (!patterns || patterns.length === 0) return () => false;
+  const match = picomatch([...patterns], { dot: true, nocase: true });
+  return (ref) => match(resourceKey(ref));
 }
 
 export const DEFAULT_DELETION_POLICY: DeletionPolicy = { prune: false, protected: [], maxDeletionsPerRun: 5 };
@@ -32,9 +47,13 @@ export interface PolicyOutcome {
 export function applyDeletionPolicy(changes: Change[], policy: DeletionPolicy): PolicyOutcome {
   const isProtected = policy.protected.length > 0 ? picomatch(policy.protected, { dot: true }) : () => false;
   const block = (change: Change, reason: string): Change => (change.blocked ? change : { ...change, blocked: reason });
+  const isFootprint = footprintMatcher(policy.footprint);
 
   let out = changes.map((change) => {
-    if (change.action !== 'delete' || change.blocked) return change;
+    if (change.action !== 'delete') return change;
+    // Before any other reason: the footprint is never deleted, even if an earlier hold lifts.
+    if (isFootprint(change)) return { ...change, blocked: FOOTPRINT_REASON };
+    if (change.blocked) return change;
     const key = resourceKey(change);
     if (isProtected(key) || isProtected(change.name)) return block(change, 'protected by a pattern in converge.yml');
     if (!policy.prune) return block(change, 'prune is off in converge.yml');

@@ -4,6 +4,7 @@ import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
 import { computePlan } from '../core/plan.js';
 import type { ChangeResult, Plan } from '../core/plan-types.js';
 import { applyDeletionPolicy, holdReadOnly, type PolicyOutcome } from '../core/policy.js';
+import type { ReadProgress } from '../core/provider.js';
 import type { Registry } from '../core/registry.js';
 import { providerOf, type ResourceRef } from '../core/resource.js';
 import type { Model } from '../config/load.js';
@@ -22,6 +23,13 @@ export interface PlanRunInput<Deps> {
   full?: boolean;
   /** An admin lifted maxDeletionsPerRun for this run. */
   overrideMaxDeletions?: boolean;
+  /**
+   * The host's own footprint (glob patterns on resource keys): never extraneous, never
+   * deleted. The host names it (the worker knows its config repo); the engine only matches.
+   */
+  footprint?: readonly string[];
+  /** Full runs: called as each kind's bulk read finishes (progress for long runs). */
+  onProgress?: (progress: ReadProgress) => void;
 }
 
 export interface PlanRun {
@@ -40,6 +48,17 @@ function scopeMatcher(model: Model): (ref: ResourceRef) => boolean {
     }),
   );
   return (ref) => matchers.get(ref.kind)?.(ref.name) ?? true;
+}
+
+/**
+ * Full runs read every kind named in `scope`, in each target of its provider, even when the
+ * model declares none of it: an org that declares no team still hears about stray teams.
+ * Kinds no provider knows are left to the settings' own validation.
+ */
+function scopedKinds(model: Model, registry: Registry<unknown>): Array<{ kind: string; target: string }> {
+  return Object.keys(model.settings.scope).flatMap((kind) =>
+    registry.kind(kind) ? [...(model.targets.get(providerOf(kind))?.keys() ?? [])].map((target) => ({ kind, target })) : [],
+  );
 }
 
 function emptyRun(diagnostics: Diagnostic[], selection: Selection, sessions: Sessions<unknown>): PlanRun {
@@ -65,8 +84,9 @@ export async function runPlan<Deps>(input: PlanRunInput<Deps>): Promise<PlanRun>
     : selectChanged(head, input.base, input.changed);
   if (hasErrors(head.diagnostics)) return emptyRun(head.diagnostics, selection, sessions);
 
+  const scoped = input.full ? scopedKinds(head, registry) : [];
   const refs = [...selection.desired, ...selection.removed];
-  await sessions.connect(refs);
+  await sessions.connect([...refs, ...scoped]);
 
   const diagnostics = [...head.diagnostics];
   const byProvider = new Map<string, typeof selection.desired>();
@@ -86,9 +106,11 @@ export async function runPlan<Deps>(input: PlanRunInput<Deps>): Promise<PlanRun>
     desired: selection.desired,
     removed: selection.removed,
     baseSpecs: selection.baseSpecs,
-    ...(input.full ? { full: { kinds, inScope: scopeMatcher(head) } } : {}),
+    ...(input.full ? { full: { kinds, inScope: scopeMatcher(head), scoped } } : {}),
+    ...(input.footprint ? { footprint: input.footprint } : {}),
     kindOf: (kind) => registry.kind(kind),
     session: (provider, target) => sessions.session(provider, target),
+    ...(input.onProgress ? { onProgress: input.onProgress } : {}),
   });
   plan.diagnostics.push(...diagnostics);
   // Read-only kinds first, so their differences never count against the deletion cap.
@@ -97,6 +119,7 @@ export async function runPlan<Deps>(input: PlanRunInput<Deps>): Promise<PlanRun>
     protected: head.settings.prune.protected,
     maxDeletionsPerRun: head.settings.prune.maxDeletionsPerRun,
     overrideMaxDeletions: input.overrideMaxDeletions ?? false,
+    ...(input.footprint ? { footprint: input.footprint } : {}),
   });
   plan.changes = policy.changes;
   return { plan, policy, selection, sessions };

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { Settings } from '../config/schema.js';
 import type { Registry } from '../core/registry.js';
-import type { RepoJob } from '../queue/jobs.js';
+import type { FullRunJob, RepoJob } from '../queue/jobs.js';
 import type { GitHubClient, ProviderDeps } from '../providers/deps.js';
 import type { AppEnv } from '../settings/env.js';
+import { observeRateLimits } from '../ops/rate-limits.js';
 
 /** Everything a job processor needs from its process; built once per worker process. */
 export interface WorkerContext {
@@ -18,6 +19,10 @@ export interface WorkerContext {
   onSettings?(job: RepoJob, settings: Settings): Promise<void>;
   /** Shared across the process (and, through Redis, across processes): write pacing, ETag bodies. */
   githubShared?: Pick<NonNullable<ProviderDeps['github']>, 'pacer' | 'etagCache'>;
+  /** The app's id: only its own apply check runs count as progress. Default: APP_ID from processEnv. */
+  appId?: number;
+  /** Enqueue a full run (a convergence that found no converged commit asks for one to prune). */
+  enqueueFullRun?(job: FullRunJob): Promise<void>;
 }
 
 export function providerDeps(context: WorkerContext, client: GitHubClient, owner: string, log: Logger): ProviderDeps {
@@ -26,4 +31,9 @@ export function providerDeps(context: WorkerContext, client: GitHubClient, owner
     env: context.processEnv,
     log,
   };
+}
+
+/** The same context, with every installation client it hands out feeding the rate-limit metrics. */
+export function withRateLimitMetrics(context: WorkerContext): WorkerContext {
+  return { ...context, auth: async (installationId) => observeRateLimits(await context.auth(installationId), { installation: installationId }) };
 }

@@ -3,20 +3,44 @@ import type { ChangeResult } from '../core/plan-types.js';
 import { renderPlan, renderResults } from '../core/render/index.js';
 import { loadModel } from '../config/load.js';
 import { runApply, runPlan, type PlanRun } from '../engine/run.js';
-import { finishCheckRun, startCheckRun } from '../github/check-runs.js';
+import { checkRunUrl, finishCheckRun, startCheckRun } from '../github/check-runs.js';
 import { pullsForCommit, upsertComment } from '../github/comments.js';
-import { findLastConverged } from '../github/progress.js';
+import { findLastConverged, type LastConverged } from '../github/progress.js';
 import { compareCommits, fetchSnapshot, type RepoRef } from '../github/snapshot.js';
 import type { ConvergeJob } from '../queue/jobs.js';
 import { githubWebUrl } from '../settings/github-host.js';
 import { toGitHubError } from '../providers/github/errors.js';
+import { githubFootprint } from '../providers/github/footprint.js';
 import { providerDeps, type WorkerContext } from './context.js';
+import { failingKeys, type JobReport } from './job-report.js';
 
-export interface ConvergeOutcome {
+export interface ConvergeOutcome extends JobReport {
   headSha: string;
   fromSha?: string;
   results: ChangeResult[];
   conclusion: 'success' | 'failure' | 'skipped';
+}
+
+/** What the apply check run says when no converged commit was found. */
+function noProgressText(headSha: string, progress: LastConverged, fullRun: boolean | undefined): string {
+  const why = progress.truncated
+    ? `No converged commit was found within the last ${progress.searched} commits (the most Converge looks back).`
+    : `No converged commit was found in the history (${progress.searched} commits): this is the first convergence.`;
+  const next = fullRun
+    ? 'A full run was started: it finds what was removed meanwhile and deletes it under the prune policy.'
+    : 'Start a full run (`/converge full-run`) to find what was removed meanwhile.';
+  return `${why} Every resource at ${headSha.slice(0, 7)} was checked; nothing was deleted. ${next}`;
+}
+
+async function enqueueFullRun(context: WorkerContext, job: ConvergeJob, log: WorkerContext['log']): Promise<boolean> {
+  if (!context.enqueueFullRun) return false;
+  try {
+    await context.enqueueFullRun({ installationId: job.installationId, owner: job.owner, repo: job.repo, reason: 'schedule' });
+    return true;
+  } catch (error) {
+    log.warn({ err: error }, 'could not enqueue the full run after a convergence without progress');
+    return false;
+  }
 }
 
 async function currentHead(context: WorkerContext, job: ConvergeJob, ref: RepoRef) {
@@ -38,22 +62,32 @@ async function currentHead(context: WorkerContext, job: ConvergeJob, ref: RepoRe
  * Only the resources the delta touches are read and written. The result is recorded as a
  * check run on head (which is also the durable progress marker) and one comment per merged PR.
  */
-export async function processConvergeJob(job: ConvergeJob, context: WorkerContext): Promise<ConvergeOutcome> {
+export async function processConvergeJob(
+  job: ConvergeJob,
+  context: WorkerContext,
+  hooks: { remember?(checkRun: { headSha: string; id: number }): Promise<void> } = {},
+): Promise<ConvergeOutcome> {
   const ref = { owner: job.owner, repo: job.repo };
   const { client, headSha } = await currentHead(context, job, ref);
   if (!headSha) {
-    context.log.info({ repo: `${job.owner}/${job.repo}` }, 'no config repo to converge');
+    context.log.info('no config repo to converge');
     return { headSha: '', results: [], conclusion: 'skipped' };
   }
-  const log = context.log.child({ job: 'converge', repo: `${job.owner}/${job.repo}`, sha: headSha });
+  // The worker's logger is already bound to the job and repo.
+  const log = context.log.child({ sha: headSha });
   const checkName = context.env.CONVERGE_APPLY_CHECK_NAME;
-  const fromSha = await findLastConverged(client, ref, headSha, checkName);
+  const appId = context.appId ?? (Number(context.processEnv.APP_ID) || undefined);
+  const progress = await findLastConverged(client, ref, headSha, checkName, appId ? { appId } : {});
+  const fromSha = progress.sha;
   if (fromSha === headSha) {
     log.info('already converged');
     return { headSha, fromSha, results: [], conclusion: 'skipped' };
   }
 
-  const checkRunId = await startCheckRun(client, ref, { name: checkName, headSha, externalId: `converge:${headSha}`, title: 'Converging…' });
+  const earlier = job.checkRun?.headSha === headSha ? job.checkRun.id : undefined;
+  const checkRunId = await startCheckRun(client, ref, { name: checkName, headSha, externalId: `converge:${headSha}`, title: 'Converging…', resume: earlier });
+  if (checkRunId !== earlier) await hooks.remember?.({ headSha, id: checkRunId });
+  const link = checkRunUrl(githubWebUrl(context.processEnv), ref, checkRunId);
   let run: PlanRun | undefined;
   try {
     const head = loadModel(await fetchSnapshot(client, ref, headSha), context.registry);
@@ -66,19 +100,22 @@ export async function processConvergeJob(job: ConvergeJob, context: WorkerContex
       ...(base ? { base } : {}),
       changed: comparison?.paths ?? 'all',
       deps: providerDeps(context, client, job.owner, log),
+      footprint: githubFootprint(head.targets.get('github'), { owner: job.owner, configRepo: job.repo }),
     });
     if (hasErrors(run.plan.diagnostics)) {
       // Never half-apply an invalid model: report and write nothing.
       const output = renderPlan({ plan: run.plan, policy: run.policy, context: { description: 'The configuration at head is invalid; nothing was applied.', subject: 'commit' } });
       await finishCheckRun(client, ref, checkRunId, { ...output, conclusion: 'failure' });
-      return { headSha, ...(fromSha ? { fromSha } : {}), results: [], conclusion: 'failure' };
+      return { headSha, ...(fromSha ? { fromSha } : {}), results: [], conclusion: 'failure', checkRunUrl: link };
     }
     const results = await runApply(run, context.registry, context.env.CONVERGE_APPLY_CONCURRENCY);
+    // Without a converged commit the removals since then are unknown: a full run finds and prunes them.
+    const fullRun = fromSha ? undefined : await enqueueFullRun(context, job, log);
     const output = renderResults({
       results,
       readFailures: run.plan.readFailures,
       context: {
-        description: fromSha ? `Converged ${fromSha.slice(0, 7)}..${headSha.slice(0, 7)}.` : `First convergence of ${headSha.slice(0, 7)}: every resource was checked.`,
+        description: fromSha ? `Converged ${fromSha.slice(0, 7)}..${headSha.slice(0, 7)}.` : noProgressText(headSha, progress, fullRun),
         subject: 'commit',
       },
     });
@@ -87,7 +124,6 @@ export async function processConvergeJob(job: ConvergeJob, context: WorkerContex
 
     if (results.length > 0) {
       // The check run above is the record; the PR comment is a courtesy and never undoes it.
-      const link = `${githubWebUrl(context.processEnv)}/${job.owner}/${job.repo}/runs/${checkRunId}`;
       try {
         for (const pull of await pullsForCommit(client, ref, headSha)) {
           await upsertComment(client, ref, pull, 'apply', `**Converge apply** finished: ${output.title}. [Details](${link})`);
@@ -96,7 +132,14 @@ export async function processConvergeJob(job: ConvergeJob, context: WorkerContex
         log.warn({ err: toGitHubError(error, undefined, 'write') }, 'could not comment on the merged pull request');
       }
     }
-    return { headSha, ...(fromSha ? { fromSha } : {}), results, conclusion: output.conclusion === 'success' ? 'success' : 'failure' };
+    return {
+      headSha,
+      ...(fromSha ? { fromSha } : {}),
+      results,
+      conclusion: output.conclusion === 'success' ? 'success' : 'failure',
+      checkRunUrl: link,
+      failed: failingKeys(results, run.plan.readFailures),
+    };
   } catch (thrown) {
     const error = toGitHubError(thrown, undefined, 'read');
     log.warn({ err: error, code: error.code }, 'convergence failed');

@@ -240,3 +240,26 @@ describe('applying a plan', () => {
     expect(target.applied).toEqual(['create mem.widget/w', 'create mem.gadget/g', 'delete mem.gadget/old-gadget', 'delete mem.widget/old-widget']);
   });
 });
+
+describe("the host's own footprint", () => {
+  it('is never extraneous, whatever the scope says', async () => {
+    const { target, request } = setup();
+    live(target, 'config', { size: 1 });
+    live(target, 'config/child', { size: 1 });
+    live(target, 'stray', { size: 1 });
+    const plan = await computePlan(
+      request({ desired: [desired('mem.widget', 'a', { size: 1 })], full: { kinds: ['mem.widget'], inScope: () => true }, footprint: ['mem.widget/CONFIG', 'mem.widget/config/**'] }),
+    );
+    expect(plan.changes.map((c) => [c.name, c.action, c.origin])).toEqual([
+      ['a', 'create', 'model'],
+      ['stray', 'delete', 'extraneous'],
+    ]);
+  });
+
+  it('is never deleted, even with prune on, and does not count against the cap', () => {
+    const del = (name: string) => ({ kind: 'mem.widget', target: 'default', name, action: 'delete' as const, fields: [], origin: 'removed' as const, owners: [] });
+    const out = applyDeletionPolicy([del('config'), del('tmp')], { prune: true, protected: [], maxDeletionsPerRun: 1, overrideMaxDeletions: true, footprint: ['mem.widget/config'] });
+    expect(out.changes.map((c) => c.blocked)).toEqual([expect.stringContaining("Converge's own footprint"), undefined]);
+    expect(applyDeletionPolicy([del('config'), del('tmp')], { prune: true, protected: [], maxDeletionsPerRun: 1, footprint: ['mem.widget/config'] }).capExceeded).toBe(false);
+  });
+});

@@ -203,7 +203,9 @@ describe('convergence on merge', () => {
     await start(context);
     await converge(context);
     expect(fake.repo('r7').description).toBe('seven');
-    const target = fake.filter((r) => r.kind !== 'codeload' && !r.path.includes(CONFIG_REPO) && !r.path.startsWith('/app'));
+    // The progress query is about the config repo too, though its path is /graphql.
+    const aboutConfigRepo = (r: { kind: string; body: unknown }) => r.kind === 'graphql' && String((r.body as { query?: string }).query).includes('ConvergeProgress');
+    const target = fake.filter((r) => r.kind !== 'codeload' && !r.path.includes(CONFIG_REPO) && !r.path.startsWith('/app') && !aboutConfigRepo(r));
     expect(target.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /repos/acme/r7', 'PATCH /repos/acme/r7']);
   });
 
@@ -247,5 +249,58 @@ describe('convergence on merge', () => {
     expect(target.state.get('mem.widget/a')?.spec).toEqual({ size: 1 });
     expect(target.state.get('mem.widget/b')?.spec).toEqual({ size: 2 });
     expect(runOn(head).map((r) => r.conclusion)).toContain('success');
+  });
+});
+
+describe('finding the last converged commit', () => {
+  const graphqlRequests = () => fake.filter((r) => r.kind === 'graphql').length;
+
+  it('finds it 120 commits back in two queries, and applies a deletion made early on', async () => {
+    fake.addRepo({ name: 'api', labels: [{ name: 'keep', color: 'ededed' }, { name: 'drop', color: 'ededed' }] });
+    fake.addRepo({ name: CONFIG_REPO });
+    const context = workerContext(fake, { processEnv: { APP_ID: '1' } });
+    const first = fake.commit(CONFIG_REPO, {
+      'converge.yml': 'providers:\n  github: {}\nprune:\n  enabled: true\n',
+      'labels/keep.yml': labelDoc('api', 'keep', 'ededed'),
+      'labels/drop.yml': labelDoc('api', 'drop', 'ededed'),
+    });
+    await (await context.auth(1)).rest.checks.create({ owner: 'acme', repo: CONFIG_REPO, name: 'Converge apply', head_sha: first, status: 'completed', conclusion: 'success' });
+    fake.commit(CONFIG_REPO, { 'labels/drop.yml': null });
+    for (let i = 0; i < 119; i++) fake.commit(CONFIG_REPO, { 'notes.md': `outage day ${i}\n` });
+    fake.resetLog();
+    const outcome = await processConvergeJob(job, context);
+    expect(outcome.fromSha).toBe(first);
+    expect(fake.labels('api').map((l) => l.name)).toEqual(['keep']);
+    expect(graphqlRequests()).toBe(2);
+  });
+
+  it('says so when there is none, and starts a full run to prune what was removed meanwhile', async () => {
+    fake.addRepo({ name: 'api', description: 'a' });
+    const enqueued: unknown[] = [];
+    const context = { ...workerContext(fake), enqueueFullRun: async (j: unknown) => void enqueued.push(j) };
+    fake.addRepo({ name: CONFIG_REPO });
+    const head = fake.commit(CONFIG_REPO, { 'converge.yml': SETTINGS, 'repos/api.yml': repoFile('api', '  description: b\n') });
+    await processConvergeJob(job, context);
+    expect(fake.repo('api').description).toBe('b');
+    expect(enqueued).toEqual([{ ...job, reason: 'schedule' }]);
+    const run = fake.checkRuns(CONFIG_REPO).find((r) => r.head_sha === head && r.name === 'Converge apply')!;
+    expect(run.output.summary).toContain('No converged commit was found');
+    expect(run.output.summary).toContain('A full run was started');
+  });
+
+  it('stops at the documented maximum, and reports that it looked that far', async () => {
+    fake.addRepo({ name: CONFIG_REPO });
+    const client = await workerContext(fake).auth(1);
+    const first = fake.commit(CONFIG_REPO, { 'converge.yml': SETTINGS });
+    await client.rest.checks.create({ owner: 'acme', repo: CONFIG_REPO, name: 'Converge apply', head_sha: first, status: 'completed', conclusion: 'success' });
+    let head = first;
+    for (let i = 0; i < 250; i++) head = fake.commit(CONFIG_REPO, { 'notes.md': `${i}\n` });
+    fake.resetLog();
+    const { findLastConverged } = await import('../../src/github/progress.js');
+    expect(await findLastConverged(client, { owner: 'acme', repo: CONFIG_REPO }, head, 'Converge apply', { maxCommits: 200 })).toEqual({ sha: undefined, searched: 200, truncated: true });
+    expect(graphqlRequests()).toBe(2);
+    // Another app's check run of the same name is no progress marker.
+    expect((await findLastConverged(client, { owner: 'acme', repo: CONFIG_REPO }, head, 'Converge apply', { appId: 999 })).sha).toBeUndefined();
+    expect((await findLastConverged(client, { owner: 'acme', repo: CONFIG_REPO }, head, 'Converge apply', { appId: 1 })).sha).toBe(first);
   });
 });

@@ -3,6 +3,7 @@ import type { GitHubClient } from '../deps.js';
 import { conditionalGet, nextLink, type Fetched } from './conditional.js';
 import type { EtagCache } from './etag-cache.js';
 import { rateLimitWaitMs, statusOf } from './errors.js';
+import { WriteRedirectedError } from './moved.js';
 import { paceKey, type WritePacer } from './pacer.js';
 
 export interface GitHubApiOptions {
@@ -103,13 +104,18 @@ export class GitHubApi {
   }
 
   /**
-   * A paced REST mutation. A 3xx answer (the name now redirects elsewhere) is returned as is,
-   * never followed, so callers can decide what a moved resource means for them.
+   * A paced REST mutation. Only GitHub's final answer counts: a 3xx (the name now redirects
+   * elsewhere) is never followed and never success; it throws WriteRedirectedError, so
+   * callers decide what a moved resource means for them and nothing passes for done.
    */
   async write<T = unknown>(route: string, params: Record<string, unknown>): Promise<WriteResponse<T>> {
     return this.paced(async () => {
       this.stats.writes++;
       const response = await this.client.request(route, { ...params, request: NO_REDIRECT });
+      if (response.status >= 300 && response.status < 400) {
+        const location = (response.headers as Record<string, string | undefined>).location;
+        throw new WriteRedirectedError(route, response.status, location);
+      }
       return { status: response.status, data: response.data as T };
     });
   }
@@ -130,9 +136,4 @@ export class GitHubApi {
     if (fetched.notModified) this.stats.notModified++;
     return fetched;
   }
-}
-
-/** Whether a write answer means "this name now redirects to another resource". */
-export function isMoved(response: WriteResponse<unknown>): boolean {
-  return response.status >= 300 && response.status < 400;
 }

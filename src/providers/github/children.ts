@@ -1,3 +1,4 @@
+import type { ReadFailure } from '../../core/plan-types.js';
 import type { ReadAllResult, ReadResult } from '../../core/provider.js';
 import { resourceKey, type ActualResource, type ResourceRef } from '../../core/resource.js';
 import { readFailureMessage, toGitHubError } from './errors.js';
@@ -55,11 +56,13 @@ export async function readChildren<Live>(refs: ResourceRef[], ctx: GitHubContext
 /**
  * Full runs for a kind that only REST lists: one list per repository of the org (each a
  * conditional GET, so an unchanged repository costs a free 304). A repository whose list
- * fails fails the whole read: its declared resources would otherwise look absent and be
- * planned as creates.
+ * fails (a 403 on its rulesets, say) fails only that repository's resources of this kind:
+ * it is reported as the failure scope `<repo>/*`, which the core never turns into creates,
+ * deletes or drift, while every other repository is read as usual.
  */
 export async function readChildrenOfEveryRepository<Live>(kind: string, ctx: GitHubContext, lister: ChildLister<Live>): Promise<ReadAllResult> {
   const repos = await repositoryNames(ctx);
+  const failures: ReadFailure[] = [];
   const perRepo = await mapLimit(repos, ctx.readConcurrency, async (repo): Promise<ActualResource[]> => {
     try {
       const live = (await lister.list(repo, ctx)) ?? [];
@@ -67,8 +70,13 @@ export async function readChildrenOfEveryRepository<Live>(kind: string, ctx: Git
         live.map(async (l) => ({ kind, target: ctx.target, name: `${repo}/${lister.key(l)}`, spec: await lister.spec(l, repo, ctx) })),
       );
     } catch (error) {
-      throw toGitHubError(error, `${kind}/${repo}/*`, 'read');
+      const scope = { kind, target: ctx.target, name: `${repo}/*` };
+      const failure = toGitHubError(error, resourceKey(scope), 'read');
+      // A rate limit hits every repository alike: the whole run waits and retries instead.
+      if (failure.code === 'rate-limited') throw failure;
+      failures.push({ ...scope, message: failure.message });
+      return [];
     }
   });
-  return { resources: perRepo.flat(), failures: [] };
+  return { resources: perRepo.flat(), failures };
 }

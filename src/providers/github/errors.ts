@@ -6,6 +6,7 @@ import {
   RejectedError,
   RetryableError,
 } from '../../core/errors.js';
+import { isWriteRedirected, redirectedWriteError } from './moved.js';
 
 /**
  * The one place GitHub failures become the core's typed errors. The class decides what the
@@ -129,6 +130,7 @@ function graphqlFailure(error: unknown): GraphqlErrorShape | undefined {
 export function toGitHubError(error: unknown, resource: string | undefined, operation: Operation, now = Date.now()): ConvergeError {
   if (error instanceof ConvergeError) return error;
   const subject = resource ?? 'GitHub';
+  if (isWriteRedirected(error)) return redirectedWriteError(error, subject);
   const options = { cause: error, ...(resource ? { resource } : {}) };
 
   const graphql = graphqlFailure(error);

@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../../core/errors.js';
 import type { Change } from '../../core/plan-types.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
-import type { ProviderSession, ReadAllResult, ReadResult } from '../../core/provider.js';
+import type { ProviderSession, ReadAllOptions, ReadAllResult, ReadResult } from '../../core/provider.js';
 import { resourceKey, type DesiredResource, type ResourceRef } from '../../core/resource.js';
 import { readFailureMessage, toGitHubError } from './errors.js';
 import type { BulkReader, GitHubContext, GitHubKind } from './kind.js';
@@ -38,7 +38,7 @@ export class GitHubSession implements ProviderSession {
   }
 
   /** Bulk reads; a failure of the org-wide listing fails the whole read (nothing is guessed). */
-  async readAll(kinds: string[]): Promise<ReadAllResult> {
+  async readAll(kinds: string[], options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const wanted = new Set(kinds);
     const unknown = kinds.filter((k) => !this.kinds.has(k));
     if (unknown.length > 0) throw new ConfigurationError(`the github provider has no kind ${unknown.join(', ')}.`);
@@ -50,6 +50,9 @@ export class GitHubSession implements ProviderSession {
         const result = await reader.readAll(own, this.ctx);
         out.resources.push(...result.resources);
         out.failures.push(...result.failures);
+        for (const kind of own) {
+          options.onProgress?.({ kind, target: this.ctx.target, resources: result.resources.filter((r) => r.kind === kind).length });
+        }
       } catch (error) {
         throw toGitHubError(error, undefined, 'read');
       }

@@ -1,10 +1,8 @@
 import { RejectedError } from '../../core/errors.js';
 import type { Change } from '../../core/plan-types.js';
 import { resourceKey } from '../../core/resource.js';
-import { isMoved } from './api.js';
 import { statusOf } from './errors.js';
 import type { GitHubContext } from './kind.js';
-import { movedError } from './moved.js';
 import { splitChildName } from './names.js';
 
 /** The two halves of a `<parent>/<child>` change, or a RejectedError naming the resource. */
@@ -17,10 +15,12 @@ export function childOf(change: Pick<Change, 'kind' | 'target' | 'name'>, name =
   return parts;
 }
 
-/** A paced write that must not land on a renamed repository's redirect. */
-export async function writeTo<T = unknown>(ctx: GitHubContext, change: Change, route: string, params: Record<string, unknown>): Promise<T> {
+/**
+ * A paced write that must not land on a renamed repository's redirect: a 3xx throws
+ * (`api.write`), and the session reports it for this change, never as done.
+ */
+export async function writeTo<T = unknown>(ctx: GitHubContext, _change: Change, route: string, params: Record<string, unknown>): Promise<T> {
   const response = await ctx.api.write<T>(route, params);
-  if (isMoved(response)) throw movedError(resourceKey(change));
   return response.data;
 }
 

@@ -60,14 +60,16 @@ describe('one resource failing', () => {
     expect(fake.count({ method: 'PUT' })).toBe(0);
   });
 
-  it('a repository whose list fails fails the full read, naming it, rather than passing its resources off as absent', async () => {
+  it('a repository whose list fails is named as a failure scope, rather than passing its resources off as absent; the others are read', async () => {
     fake.addRepo({ name: 'a' });
     fake.addRepo({ name: 'b' });
+    fake.putEnvironment('a', 'production');
     fake.failNext({ method: 'GET', path: /^\/repos\/acme\/b\/environments$/, status: 403, body: { message: 'Resource not accessible by integration' } });
     const session = await connectToFake();
-    await expect(session.readAll(['github.environment'])).rejects.toMatchObject({
-      code: 'permission',
-      message: 'github.environment/b/*: the app is not allowed to read this on GitHub: Resource not accessible by integration',
-    });
+    const result = await session.readAll(['github.environment']);
+    expect(result.failures).toEqual([
+      { kind: 'github.environment', target: 'default', name: 'b/*', message: 'github.environment/b/*: the app is not allowed to read this on GitHub: Resource not accessible by integration' },
+    ]);
+    expect(result.resources.map((r) => r.name)).toEqual(['a/production']);
   });
 });

@@ -57,6 +57,34 @@ describe('against the fake GitHub', () => {
     expect(fake.repo('new').id).toBe(live.id);
   });
 
+  it('never reports a delete as done when GitHub answered it with a redirect (a renamed repository without previousNames on its labels)', async () => {
+    fake.addRepo({ name: 'old', labels: [{ name: 'bug', color: 'd73a4a' }] });
+    const session = await connectToFake();
+    // The repository is renamed; its label is declared under the new name without previousNames.
+    const p = await plan(session, [repo('new', {}, { previousNames: ['old'] }), label('new/bug', { color: 'd73a4a' })], [{ kind: 'github.label', target: 'default', name: 'old/bug' }]);
+    expect(p.changes.map((c) => [c.action, c.name])).toEqual([
+      ['rename', 'new'],
+      ['create', 'new/bug'],
+      ['delete', 'old/bug'],
+    ]);
+    const results = await apply(session, p);
+    const deleted = results.find((r) => r.change.name === 'old/bug')!;
+    expect(fake.filter((r) => r.method === 'DELETE').map((r) => [r.path, r.status])).toEqual([['/repos/acme/old/labels/bug', 307]]);
+    expect(deleted.status).toBe('failed');
+    expect(deleted.message).toMatch(/github\.label\/old\/bug: GitHub redirects this name to another repository/);
+    expect(fake.labels('new').map((l) => l.name)).toEqual(['bug']);
+  });
+
+  it('treats any other 3xx answer to a write as an error, never as success', async () => {
+    fake.addRepo({ name: 'api', labels: [{ name: 'bug', color: 'ededed' }] });
+    fake.failNext({ method: 'PATCH', path: /^\/repos\/acme\/api\/labels\/bug$/, status: 302, body: { message: 'Found' }, headers: { location: 'https://example.com/elsewhere' } });
+    const session = await connectToFake();
+    await expect(
+      session.apply({ kind: 'github.label', target: 'default', name: 'api/bug', action: 'update', fields: [{ path: 'color', before: 'ededed', after: 'd73a4a' }], origin: 'model', owners: [] }),
+    ).rejects.toMatchObject({ code: 'rejected', message: 'github.label/api/bug: GitHub answered the write with HTTP 302, not a result; nothing is known to have changed.' });
+    expect(fake.labels('api')[0]!.color).toBe('ededed');
+  });
+
   it('creates labels in a new repository that already has them, by updating them', async () => {
     fake.addRepo({ name: 'api', labels: [{ name: 'bug', color: 'ededed' }] });
     const session = await connectToFake();

@@ -6,6 +6,7 @@
  */
 import { execute, type GraphQLError, type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
 import { githubGraphqlSchema, parseAndValidate } from '../graphql-schema.js';
+import { repositoryObject } from './graphql-commits.js';
 import { branchProtectionRules, organizationTeams, protectionMutations, userNode } from './graphql-org.js';
 import type { LabelRecord } from './labels.js';
 import type { RepoRecord } from './repos.js';
@@ -177,6 +178,7 @@ export function repositoryNode(world: World, repo: RepoRecord): Record<string, u
       return connection('Label', labels, args, (label) => labelNode(world, repo, label));
     },
     branchProtectionRules: branchProtectionRules(world, repo),
+    object: repositoryObject(world, repo),
   };
 }
 

@@ -1,11 +1,9 @@
 import { RejectedError } from '../../../core/errors.js';
 import type { Change } from '../../../core/plan-types.js';
 import { resourceKey } from '../../../core/resource.js';
-import { isMoved } from '../api.js';
 import { errorCodes, statusOf } from '../errors.js';
 import { specFromFields } from '../fields.js';
 import type { GitHubContext } from '../kind.js';
-import { movedError } from '../moved.js';
 import { splitLabelName, type LabelName } from '../names.js';
 import { labelBody } from './live.js';
 import type { Label } from './schema.js';
@@ -19,21 +17,19 @@ function parts(name: string, resource: string): LabelName {
 }
 
 /** PATCH a label found by `current`, naming it `label` (a no-op rename fixes letter case). */
-async function patchLabel(ctx: GitHubContext, repo: string, current: string, label: string, body: Record<string, unknown>, resource: string) {
-  const response = await ctx.api.write(LABEL, { owner: ctx.org, repo, name: current, new_name: label, ...body });
-  if (isMoved(response)) throw movedError(resource);
+async function patchLabel(ctx: GitHubContext, repo: string, current: string, label: string, body: Record<string, unknown>) {
+  await ctx.api.write(LABEL, { owner: ctx.org, repo, name: current, new_name: label, ...body });
 }
 
 async function create(change: Change, ctx: GitHubContext, resource: string) {
   const { repo, label } = parts(change.name, resource);
   const body = labelBody(specFromFields<Label>(change.fields));
   try {
-    const response = await ctx.api.write('POST /repos/{owner}/{repo}/labels', { owner: ctx.org, repo, name: label, ...body });
-    if (isMoved(response)) throw movedError(resource);
+    await ctx.api.write('POST /repos/{owner}/{repo}/labels', { owner: ctx.org, repo, name: label, ...body });
   } catch (error) {
     // Already there (GitHub's default labels, or an earlier apply): make it match instead.
     if (statusOf(error) !== 422 || !errorCodes(error).includes('already_exists')) throw error;
-    await patchLabel(ctx, repo, label, label, body, resource);
+    await patchLabel(ctx, repo, label, label, body);
   }
 }
 
@@ -47,12 +43,12 @@ async function rename(change: Change, ctx: GitHubContext, resource: string) {
   const { repo, label } = parts(change.name, resource);
   const body = labelBody(specFromFields<Label>(change.fields));
   try {
-    await patchLabel(ctx, repo, from.label, label, body, resource);
+    await patchLabel(ctx, repo, from.label, label, body);
   } catch (error) {
     if (statusOf(error) !== 404) throw error;
     // Already renamed by an earlier apply: then the new name exists.
     try {
-      await patchLabel(ctx, repo, label, label, body, resource);
+      await patchLabel(ctx, repo, label, label, body);
     } catch (again) {
       if (statusOf(again) !== 404) throw again;
       throw new RejectedError(
@@ -66,7 +62,8 @@ async function rename(change: Change, ctx: GitHubContext, resource: string) {
 async function remove(change: Change, ctx: GitHubContext, resource: string) {
   const { repo, label } = parts(change.name, resource);
   try {
-    // A redirect (renamed repository) is not followed: the label under this name is gone.
+    // A redirect (renamed repository) is not followed and throws: the label may live on
+    // under the new name, so the delete is reported as not made, never as done.
     await ctx.api.write('DELETE /repos/{owner}/{repo}/labels/{name}', { owner: ctx.org, repo, name: label });
   } catch (error) {
     if (statusOf(error) !== 404) throw error;
@@ -81,8 +78,7 @@ export async function applyLabel(change: Change, ctx: GitHubContext): Promise<vo
     case 'update': {
       const { repo, label } = parts(change.name, resource);
       const body = labelBody(specFromFields<Label>(change.fields));
-      const response = await ctx.api.write(LABEL, { owner: ctx.org, repo, name: label, ...body });
-      if (isMoved(response)) throw movedError(resource);
+      await ctx.api.write(LABEL, { owner: ctx.org, repo, name: label, ...body });
       return;
     }
     case 'rename':

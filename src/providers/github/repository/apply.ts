@@ -2,11 +2,10 @@ import { diffSpecs } from '../../../core/diff.js';
 import { RejectedError } from '../../../core/errors.js';
 import type { Change } from '../../../core/plan-types.js';
 import { resourceKey } from '../../../core/resource.js';
-import { isMoved } from '../api.js';
 import { statusOf } from '../errors.js';
 import { specFromFields } from '../fields.js';
 import type { GitHubContext } from '../kind.js';
-import { movedError } from '../moved.js';
+import { isWriteRedirected } from '../moved.js';
 import { getRepository } from './read.js';
 import { repositoryFromRest, restBody, type RestRepository } from './live.js';
 import type { Repository } from './schema.js';
@@ -17,9 +16,9 @@ const SET_DISCUSSIONS = /* GraphQL */ `
   }
 `;
 
-async function patchRepository(ctx: GitHubContext, name: string, body: Record<string, unknown>, resource: string): Promise<RestRepository> {
+async function patchRepository(ctx: GitHubContext, name: string, body: Record<string, unknown>): Promise<RestRepository> {
+  // A redirect throws (api.write), so a renamed repository's old name never passes for done.
   const response = await ctx.api.write<RestRepository>('PATCH /repos/{owner}/{repo}', { owner: ctx.org, repo: name, ...body });
-  if (isMoved(response)) throw movedError(resource);
   return response.data;
 }
 
@@ -39,17 +38,16 @@ async function repositoryId(ctx: GitHubContext, name: string, resource: string):
 async function writeFields(ctx: GitHubContext, name: string, patch: Partial<Repository>, resource: string): Promise<void> {
   const { archived, topics, features, ...rest } = patch;
   const { discussions, ...otherFeatures } = features ?? {};
-  if (archived === false) await patchRepository(ctx, name, { archived: false }, resource);
+  if (archived === false) await patchRepository(ctx, name, { archived: false });
   const body = restBody({ ...rest, features: otherFeatures });
-  if (Object.keys(body).length > 0) await patchRepository(ctx, name, body, resource);
+  if (Object.keys(body).length > 0) await patchRepository(ctx, name, body);
   if (discussions !== undefined) {
     await ctx.api.mutate(SET_DISCUSSIONS, { id: await repositoryId(ctx, name, resource), enabled: discussions });
   }
   if (topics !== undefined) {
-    const response = await ctx.api.write('PUT /repos/{owner}/{repo}/topics', { owner: ctx.org, repo: name, names: topics });
-    if (isMoved(response)) throw movedError(resource);
+    await ctx.api.write('PUT /repos/{owner}/{repo}/topics', { owner: ctx.org, repo: name, names: topics });
   }
-  if (archived === true) await patchRepository(ctx, name, { archived: true }, resource);
+  if (archived === true) await patchRepository(ctx, name, { archived: true });
 }
 
 /** Write what still differs between `desired` and a live repository. */
@@ -83,18 +81,18 @@ async function rename(change: Change, ctx: GitHubContext, resource: string): Pro
   if (patch.archived === false) {
     // An archived repository is read-only, its name included: unarchive under the old name first.
     try {
-      const response = await ctx.api.write('PATCH /repos/{owner}/{repo}', { owner: ctx.org, repo: from, archived: false });
-      if (!isMoved(response)) delete patch.archived;
+      await ctx.api.write('PATCH /repos/{owner}/{repo}', { owner: ctx.org, repo: from, archived: false });
+      delete patch.archived;
     } catch (error) {
-      if (statusOf(error) !== 404) throw error;
+      if (statusOf(error) !== 404 && !isWriteRedirected(error)) throw error;
     }
   }
   let renamed = false;
   try {
-    const response = await ctx.api.write('PATCH /repos/{owner}/{repo}', { owner: ctx.org, repo: from, name: change.name });
-    renamed = !isMoved(response);
+    await ctx.api.write('PATCH /repos/{owner}/{repo}', { owner: ctx.org, repo: from, name: change.name });
+    renamed = true;
   } catch (error) {
-    if (statusOf(error) !== 404) throw error;
+    if (statusOf(error) !== 404 && !isWriteRedirected(error)) throw error;
   }
   if (!renamed) {
     // The old name is gone or redirects: an earlier apply already renamed it, if the new name exists.
