@@ -111,7 +111,7 @@ runPart(async (size: BenchSize, part: PartContext): Promise<PartResult> => {
 
   const plan = await measured(fake, () =>
     processPlanJob(
-      { installationId: 1, owner: ORG, repo: CONFIG_REPO, pullNumber: pull.number, headSha, baseSha: pull.base.sha },
+      { installationId: 1, owner: ORG, repo: CONFIG_REPO, pullNumber: pull.number, headSha, baseSha: pull.base.sha, fromFork: false },
       deltaContext,
       { remember: async () => undefined, finalAttempt: true },
     ),

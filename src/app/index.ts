@@ -1,80 +1,152 @@
 import type { ApplicationFunction, Context } from 'probot';
 import type { Queues } from '../queue/queues.js';
+import type { RepoJob } from '../queue/jobs.js';
 import type { AppEnv } from '../settings/env.js';
+import { parseFullRunCommand } from './commands.js';
+import {
+  CheckRunEvent,
+  CheckSuiteEvent,
+  ConfigRepoEvent,
+  Envelope,
+  IssueCommentEvent,
+  parsePayload,
+  PullRequestEvent,
+  PushEvent,
+  type CheckPull,
+} from './payload.js';
+
+export { InvalidPayloadError } from './payload.js';
+
+/** What became of one delivery, for logs and metrics: a job was enqueued, or why not. */
+export interface DeliveryOutcome {
+  outcome: 'enqueued' | 'ignored';
+  reason: string;
+}
 
 export interface AppOptions {
   queues: Queues;
   env: AppEnv;
+  /**
+   * Called exactly once for every delivery whose handling did not throw. A delivery that
+   * throws (an InvalidPayloadError, an enqueue failure) gets no outcome: the error is its answer.
+   */
+  onOutcome?(deliveryId: string, event: string, outcome: DeliveryOutcome): void;
 }
 
-type RepoPayload = { name: string; default_branch?: string; owner: { login?: string; name?: string | null } | null; full_name?: string };
+type ConfigRepo = Envelope['repository'] & ConfigRepoEvent['repository'];
+type Handler = (context: Context, repo: ConfigRepo, job: RepoJob) => Promise<DeliveryOutcome>;
+
+const enqueued = (reason: string): DeliveryOutcome => ({ outcome: 'enqueued', reason });
+const ignored = (reason: string): DeliveryOutcome => ({ outcome: 'ignored', reason });
+
+/** A PR whose head is not the config repo itself: a fork, or a fork since deleted. */
+const fromFork = (head: { repo: { id: number } | null }, repoId: number) => head.repo === null || head.repo.id !== repoId;
 
 /**
  * Webhook handlers: verify (Probot checks the signature before any handler runs), filter to
- * the config repo the admin named, enqueue, return. All real work happens in workers.
- * An enqueue failure propagates, so the webhook answers 5xx and can be redelivered.
+ * the config repo the admin named, validate the fields used, enqueue, return. All real work
+ * (and every authorization decision) happens in workers. An enqueue failure propagates, so
+ * the webhook answers 5xx and can be redelivered.
  */
-export function convergeApp({ queues, env }: AppOptions): ApplicationFunction {
-  const isConfigRepo = (repo: RepoPayload) => repo.name.toLowerCase() === env.CONVERGE_CONFIG_REPO.toLowerCase();
-  const base = (context: Context, repo: RepoPayload) => ({
-    installationId: context.payload && 'installation' in context.payload ? Number(context.payload.installation?.id) : NaN,
-    owner: repo.owner?.login ?? repo.owner?.name ?? repo.full_name?.split('/')[0] ?? '',
-    repo: repo.name,
-  });
+export function convergeApp({ queues, env, onOutcome }: AppOptions): ApplicationFunction {
+  const isConfigRepo = (repo: Envelope['repository']) => repo.name.toLowerCase() === env.CONVERGE_CONFIG_REPO.toLowerCase();
+
+  const onPullRequest: Handler = async (context, repo, job) => {
+    const { pull_request: pr } = parsePayload(context.name, PullRequestEvent, context.payload);
+    // Only PRs into the default branch can ever converge, so only they get a plan.
+    if (pr.base.ref !== repo.default_branch) return ignored('not the default branch');
+    await queues.enqueuePlan({ ...job, pullNumber: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, fromFork: fromFork(pr.head, repo.id) });
+    return enqueued('plan');
+  };
+
+  const replan = async (context: Context, repo: ConfigRepo, job: RepoJob, headSha: string, pulls: CheckPull[]) => {
+    let count = 0;
+    for (const pr of pulls) {
+      if (pr.base.ref !== repo.default_branch) continue;
+      // The delivery id makes a re-run a new job even for a head that was planned before.
+      await queues.enqueuePlan({ ...job, pullNumber: pr.number, headSha, baseSha: pr.base.sha, fromFork: fromFork(pr.head, repo.id) }, context.id);
+      count++;
+    }
+    return count;
+  };
+
+  const onCheckRun: Handler = async (context, repo, job) => {
+    const { check_run: run } = parsePayload(context.name, CheckRunEvent, context.payload);
+    if (run.name === env.CONVERGE_PLAN_CHECK_NAME) {
+      const count = await replan(context, repo, job, run.head_sha, run.pull_requests);
+      return count > 0 ? enqueued(`plan for ${count} PR${count === 1 ? '' : 's'}`) : ignored('no PR into the default branch');
+    }
+    if (run.name === env.CONVERGE_APPLY_CHECK_NAME) {
+      await queues.enqueueConverge({ ...job, afterSha: run.head_sha });
+      return enqueued('convergence');
+    }
+    return ignored('not a Converge check');
+  };
+
+  const onCheckSuite: Handler = async (context, repo, job) => {
+    const { check_suite: suite } = parsePayload(context.name, CheckSuiteEvent, context.payload);
+    const count = await replan(context, repo, job, suite.head_sha, suite.pull_requests);
+    const onDefault = suite.head_branch === repo.default_branch;
+    if (onDefault) await queues.enqueueConverge({ ...job, afterSha: suite.head_sha });
+    const what = [...(count > 0 ? [`plan for ${count} PR${count === 1 ? '' : 's'}`] : []), ...(onDefault ? ['convergence'] : [])];
+    return what.length > 0 ? enqueued(what.join(' and ')) : ignored('no PR into the default branch and not the default branch');
+  };
+
+  // `/converge full-run` (optionally `--allow-deletions`) in an issue or PR comment of the
+  // config repo. The job carries the comment id: the worker re-reads the comment from GitHub
+  // and checks that its author is an admin before running anything.
+  const onComment: Handler = async (context, _repo, job) => {
+    const { comment, issue } = parsePayload(context.name, IssueCommentEvent, context.payload);
+    const command = parseFullRunCommand(comment.body);
+    if (!command) return ignored('no /converge command');
+    await queues.enqueueFullRun({
+      ...job,
+      reason: 'manual',
+      commentId: comment.id,
+      ...(comment.user ? { requestedBy: comment.user.login } : {}),
+      requestedIn: issue.number,
+      ...(command.allowDeletions ? { overrideMaxDeletions: true } : {}),
+    });
+    return enqueued('full run request');
+  };
+
+  const onPush: Handler = async (context, repo, job) => {
+    const push = parsePayload(context.name, PushEvent, context.payload);
+    if (push.deleted) return ignored('branch deleted');
+    if (push.ref !== `refs/heads/${repo.default_branch}`) return ignored('not the default branch');
+    await queues.enqueueConverge({ ...job, afterSha: push.after });
+    return enqueued('convergence');
+  };
+
+  const handlers: Record<string, Handler> = {
+    'pull_request.opened': onPullRequest,
+    'pull_request.synchronize': onPullRequest,
+    'pull_request.reopened': onPullRequest,
+    'check_run.rerequested': onCheckRun,
+    'check_suite.rerequested': onCheckSuite,
+    'issue_comment.created': onComment,
+    push: onPush,
+  };
+
+  async function handle(context: Context): Promise<DeliveryOutcome> {
+    const payload: unknown = context.payload;
+    const action = typeof payload === 'object' && payload !== null && 'action' in payload && typeof payload.action === 'string' ? payload.action : undefined;
+    const name = action === undefined ? context.name : `${context.name}.${action}`;
+    const handler = handlers[name];
+    if (!handler) return ignored(`${name} is not handled`);
+    // Filter on the repository first, so other repositories' deliveries cost no deeper validation.
+    const { repository } = parsePayload(context.name, Envelope, payload);
+    if (!isConfigRepo(repository)) return ignored('not the config repo');
+    const config = parsePayload(context.name, ConfigRepoEvent, payload);
+    const [owner] = repository.full_name.split('/') as [string];
+    const job: RepoJob = { installationId: config.installation.id, owner, repo: repository.name };
+    return handler(context, { ...repository, ...config.repository }, job);
+  }
 
   return (app) => {
-    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'], async (context) => {
-      const { pull_request: pr, repository } = context.payload;
-      if (!isConfigRepo(repository) || !context.payload.installation) return;
-      // Only PRs into the default branch can ever converge, so only they get a plan.
-      if (pr.base.ref !== repository.default_branch) return;
-      await queues.enqueuePlan({ ...base(context, repository), pullNumber: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha });
-    });
-
-    type PullRef = { number: number; base: { ref: string; sha: string } };
-    const replan = async (context: Context, repository: RepoPayload, headSha: string, pulls: PullRef[]) => {
-      for (const pr of pulls) {
-        if (pr.base.ref !== repository.default_branch) continue;
-        // The delivery id makes a re-run a new job even for a head that was planned before.
-        await queues.enqueuePlan({ ...base(context, repository), pullNumber: pr.number, headSha, baseSha: pr.base.sha }, context.id);
-      }
-    };
-
-    app.on('check_run.rerequested', async (context) => {
-      const { check_run: run, repository } = context.payload;
-      if (!isConfigRepo(repository) || !context.payload.installation) return;
-      if (run.name === env.CONVERGE_PLAN_CHECK_NAME) await replan(context, repository, run.head_sha, run.pull_requests);
-      else if (run.name === env.CONVERGE_APPLY_CHECK_NAME) await queues.enqueueConverge({ ...base(context, repository), afterSha: run.head_sha });
-    });
-
-    app.on('check_suite.rerequested', async (context) => {
-      const { check_suite: suite, repository } = context.payload;
-      if (!isConfigRepo(repository) || !context.payload.installation) return;
-      await replan(context, repository, suite.head_sha, suite.pull_requests);
-      if (suite.head_branch === repository.default_branch) await queues.enqueueConverge({ ...base(context, repository), afterSha: suite.head_sha });
-    });
-
-    // `/converge full-run` (optionally `--allow-deletions`) in an issue or PR comment of the
-    // config repo; the worker checks that the author is an admin before running anything.
-    app.on('issue_comment.created', async (context) => {
-      const { comment, issue, repository } = context.payload;
-      if (!isConfigRepo(repository) || !context.payload.installation) return;
-      const command = comment.body.trim().match(/^\/converge\s+full-run(\s+--allow-deletions)?\s*$/m);
-      if (!command) return;
-      await queues.enqueueFullRun({
-        ...base(context, repository),
-        reason: 'manual',
-        requestedBy: comment.user?.login ?? "",
-        requestedIn: issue.number,
-        ...(command[1] ? { overrideMaxDeletions: true } : {}),
-      });
-    });
-
-    app.on('push', async (context) => {
-      const { repository, ref, deleted, after } = context.payload;
-      if (!isConfigRepo(repository) || !context.payload.installation || deleted) return;
-      if (ref !== `refs/heads/${repository.default_branch}`) return;
-      await queues.enqueueConverge({ ...base(context, repository), afterSha: after });
+    app.onAny(async (context) => {
+      const outcome = await handle(context as Context);
+      onOutcome?.(context.id, context.name, outcome);
     });
   };
 }

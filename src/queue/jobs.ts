@@ -13,21 +13,39 @@ export interface PlanJob extends RepoJob {
   baseSha: string;
   /** An existing check run to update instead of creating one (re-runs). */
   checkRunId?: number;
+  /**
+   * The PR's head is in another repository (a fork) or in none (deleted fork). Its author
+   * controls the YAML yet the plan reads with the app's credentials, so the plan job plans it
+   * only when the default branch's converge.yml opts in. A job without it counts as a fork.
+   */
+  fromFork: boolean;
 }
 
 /** Converges the default branch head from the last converged commit. Carries no commit on purpose. */
 export interface ConvergeJob extends RepoJob {
   /** The push that asked for it, for logs only. */
   afterSha?: string;
+  /**
+   * The apply check run an earlier attempt of this job opened on `checkRun.headSha`: a retry or
+   * a re-run after its worker died finishes that one instead of leaving it in progress forever.
+   */
+  checkRun?: { headSha: string; id: number };
 }
 
 export interface FullRunJob extends RepoJob {
   /** An admin asked to lift maxDeletionsPerRun for this run. */
   overrideMaxDeletions?: boolean;
   reason: 'schedule' | 'manual';
-  /** Who asked for a manual run; the worker checks they are a config repo admin. */
+  /**
+   * The `/converge full-run` comment that asked (in the config repo). The worker fetches it
+   * by id and takes the command and its author from GitHub's answer, then checks that the
+   * author is an admin of the config repo. A manual job naming a requester without a comment
+   * id is refused. Only the operator's CLI enqueues manual runs with neither.
+   */
+  commentId?: number;
+  /** The commenter's login as the webhook named it: for logs and replies only, never trusted. */
   requestedBy?: string;
-  /** The issue or PR the request came from, to answer there. */
+  /** The issue or PR the comment was on, as the webhook named it (the worker uses GitHub's answer). */
   requestedIn?: number;
 }
 

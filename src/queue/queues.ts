@@ -4,6 +4,14 @@ import { CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type ConvergeJob, type FullRunJob,
 
 const retained = { removeOnComplete: { count: 1000, age: 7 * 24 * 3600 }, removeOnFail: { count: 5000 } } as const;
 
+export function fullRunDedupId(job: FullRunJob): string {
+  const key = `full-run:${repoKey(job)}`;
+  if (job.reason === 'schedule') return key;
+  if (job.commentId !== undefined) return `${key}:comment:${job.commentId}`;
+  // The operator's CLI (no comment): one waiting run per flag, so a plain run never hides one that lifts the cap.
+  return `${key}:manual${job.overrideMaxDeletions ? ':allow-deletions' : ''}${job.requestedBy ? `:by:${job.requestedBy.toLowerCase()}` : ''}`;
+}
+
 /** The producer side of the queues; what web processes (and the CLI) use. */
 export class Queues {
   readonly plan: Queue<PlanJob>;
@@ -41,10 +49,16 @@ export class Queues {
     });
   }
 
+  /**
+   * Scheduled runs of a config repo collapse into one waiting run. Requests never do: each
+   * comment is its own job (its id is the deduplication id, so only a redelivery of the same
+   * comment collapses), because each is authorized on its own. Otherwise a waiting request
+   * from someone who is refused would swallow an admin's later `--allow-deletions`.
+   */
   async enqueueFullRun(job: FullRunJob): Promise<void> {
     await this.converge.add('full-run', job, {
       ...retained,
-      deduplication: { id: `full-run:${repoKey(job)}`, keepLastIfActive: true },
+      deduplication: { id: fullRunDedupId(job), keepLastIfActive: job.reason === 'schedule' },
       attempts: 3,
       backoff: { type: 'exponential', delay: 30_000 },
     });

@@ -4,28 +4,27 @@ import { renderPlan, renderResults } from '../core/render/index.js';
 import { resourceKey } from '../core/resource.js';
 import { loadModel } from '../config/load.js';
 import { runApply, runPlan, type PlanRun } from '../engine/run.js';
-import { finishCheckRun, startCheckRun } from '../github/check-runs.js';
+import { checkRunUrl, finishCheckRun, startCheckRun } from '../github/check-runs.js';
 import { syncDriftIssues, type DriftIssueOutcome, type DriftReport } from '../github/drift-issues.js';
-import { fetchSnapshot, type RepoRef } from '../github/snapshot.js';
-import type { GitHubClient } from '../providers/deps.js';
+import { fetchSnapshot } from '../github/snapshot.js';
+import { githubFootprint } from '../providers/github/footprint.js';
 import type { FullRunJob } from '../queue/jobs.js';
+import { githubWebUrl } from '../settings/github-host.js';
 import { providerDeps, type WorkerContext } from './context.js';
+import { authorizeFullRun } from './full-run-auth.js';
+import { checkRunProgress } from './full-run-progress.js';
+import { failingKeys, type JobReport } from './job-report.js';
 
-export interface FullRunOutcome {
+export interface FullRunOutcome extends JobReport {
   headSha: string;
   /** Drifted or extraneous resources left after reverting, plus unreadable ones. */
   drifted: number;
   reverted: ChangeResult[];
   issues: DriftIssueOutcome;
-  skipped?: 'not-admin' | 'invalid-config';
+  skipped?: 'not-admin' | 'unverified' | 'invalid-config';
 }
 
 const noIssues: DriftIssueOutcome = { opened: [], updated: [], closed: [] };
-
-async function isAdmin(client: GitHubClient, ref: RepoRef, username: string): Promise<boolean> {
-  const { data } = await client.rest.repos.getCollaboratorPermissionLevel({ owner: ref.owner, repo: ref.repo, username });
-  return data.permission === 'admin';
-}
 
 function reportFor(run: PlanRun, changes: Change[], key: string, title: string, description: string): DriftReport {
   const output = renderPlan({
@@ -56,16 +55,17 @@ function driftReports(run: PlanRun, remaining: Change[], mode: 'single' | 'per-r
 export async function processFullRunJob(job: FullRunJob, context: WorkerContext): Promise<FullRunOutcome> {
   const ref = { owner: job.owner, repo: job.repo };
   const client = await context.auth(job.installationId);
-  if (job.requestedBy && !(await isAdmin(client, ref, job.requestedBy))) {
-    if (job.requestedIn) {
-      await client.rest.issues.createComment({ ...ref, issue_number: job.requestedIn, body: `@${job.requestedBy} only admins of this repository can start a full run.` });
-    }
-    return { headSha: '', drifted: 0, reverted: [], issues: noIssues, skipped: 'not-admin' };
+  // Before anything is read: a request by comment runs only once GitHub confirms an admin made it.
+  const authorization = await authorizeFullRun(client, ref, job, context.env.CONVERGE_CONFIG_REPO);
+  if (!authorization.allowed) {
+    context.log.warn({ skipped: authorization.skipped, why: authorization.why, commentId: job.commentId }, 'full run refused');
+    return { headSha: '', drifted: 0, reverted: [], issues: noIssues, skipped: authorization.skipped };
   }
   const { data: repo } = await client.rest.repos.get({ owner: ref.owner, repo: ref.repo });
   const { data: branch } = await client.rest.repos.getBranch({ owner: ref.owner, repo: ref.repo, branch: repo.default_branch });
   const headSha = branch.commit.sha;
-  const log = context.log.child({ job: 'full-run', repo: `${job.owner}/${job.repo}`, sha: headSha });
+  // The worker's logger is already bound to the job and repo.
+  const log = context.log.child({ sha: headSha });
   const head = loadModel(await fetchSnapshot(client, ref, headSha), context.registry);
   if (hasErrors(head.diagnostics)) {
     // The plan check on the PR that broke it already says why; a full run has nothing to compare.
@@ -79,6 +79,7 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
     externalId: `full-run:${headSha}`,
     title: 'Looking for drift…',
   });
+  const progress = checkRunProgress({ client, ref, checkRunId, expected: new Set(head.resources.map((r) => `${r.kind}\u0000${r.target}`)).size, log });
   let run: PlanRun | undefined;
   try {
     run = await runPlan({
@@ -87,8 +88,11 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
       changed: 'all',
       full: true,
       deps: providerDeps(context, client, job.owner, log),
+      footprint: githubFootprint(head.targets.get('github'), { owner: job.owner, configRepo: job.repo }),
       ...(job.overrideMaxDeletions ? { overrideMaxDeletions: true } : {}),
+      onProgress: (read) => progress.onProgress(read),
     });
+    await progress.stop();
     const drift = head.settings.drift;
     const found = run.plan.changes.filter((c) => c.action !== 'noop');
     const toRevert = found.filter((c) => (drift.kinds[c.kind] ?? drift.mode) === 'revert');
@@ -110,15 +114,23 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
       text: results.text,
     });
     log.info({ drifted: remaining.length, reverted: revertedKeys.size, ...issues }, 'full run finished');
-    if (job.requestedIn) {
+    if (authorization.replyIn) {
       await client.rest.issues.createComment({
         ...ref,
-        issue_number: job.requestedIn,
+        issue_number: authorization.replyIn,
         body: `Full run finished at ${headSha.slice(0, 7)}: ${revertedKeys.size} reverted, ${leftTitle}.`,
       });
     }
-    return { headSha, drifted: remaining.length + reportedFailures.length, reverted, issues };
+    return {
+      headSha,
+      drifted: remaining.length + reportedFailures.length,
+      reverted,
+      issues,
+      checkRunUrl: checkRunUrl(githubWebUrl(context.processEnv), ref, checkRunId),
+      failed: failingKeys(reverted, reportedFailures),
+    };
   } catch (error) {
+    await progress.stop();
     await finishCheckRun(client, ref, checkRunId, {
       conclusion: 'failure',
       title: 'The full run did not finish',

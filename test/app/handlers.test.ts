@@ -78,7 +78,7 @@ describe('webhook handlers', () => {
     expect(response.status).toBe(200);
     const { plan } = await jobs();
     expect(plan.map((j) => j.data)).toEqual([
-      { installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: payload.number, headSha: payload.pull_request.head.sha, baseSha: payload.pull_request.base.sha },
+      { installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: payload.number, headSha: payload.pull_request.head.sha, baseSha: payload.pull_request.base.sha, fromFork: false },
     ]);
   });
 

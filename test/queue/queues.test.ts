@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Settings } from '../../src/config/schema.js';
 import { createRedis, connectRedis } from '../../src/queue/connection.js';
-import { CONVERGE_QUEUE, type ConvergeJob } from '../../src/queue/jobs.js';
+import { CONVERGE_QUEUE, type ConvergeJob, type FullRunJob } from '../../src/queue/jobs.js';
 import { Queues } from '../../src/queue/queues.js';
 import { RepoLock } from '../../src/queue/repo-lock.js';
 import { jitteredDailyCron, syncSchedule } from '../../src/queue/schedules.js';
@@ -65,6 +65,27 @@ describe('queues', () => {
     await queues.enqueueConverge(job);
     await queues.enqueueConverge({ ...job, repo: 'other' });
     expect((await queues.converge.getWaiting()).length).toBe(2);
+  });
+
+  it('never lets a waiting full-run request swallow another requester\'s, while scheduled runs still collapse', async () => {
+    const full = { ...job, reason: 'manual' as const, requestedIn: 3 };
+    await queues.enqueueFullRun({ ...full, commentId: 101, requestedBy: 'mallory' });
+    await queues.enqueueFullRun({ ...full, commentId: 102, requestedBy: 'admin', overrideMaxDeletions: true });
+    // A redelivered webhook carries the same comment: it adds nothing.
+    await queues.enqueueFullRun({ ...full, commentId: 102, requestedBy: 'admin', overrideMaxDeletions: true });
+    // The operator's CLI: a plain run does not hide one that lifts the cap.
+    await queues.enqueueFullRun({ ...job, reason: 'manual' });
+    await queues.enqueueFullRun({ ...job, reason: 'manual', overrideMaxDeletions: true });
+    await queues.enqueueFullRun({ ...job, reason: 'schedule' });
+    await queues.enqueueFullRun({ ...job, reason: 'schedule' });
+    const waiting = (await queues.converge.getWaiting()).map((j) => j.data as FullRunJob);
+    expect(waiting.map((d) => [d.reason, d.commentId ?? null, d.requestedBy ?? null, d.overrideMaxDeletions ?? false]).sort()).toEqual([
+      ['manual', null, null, false],
+      ['manual', null, null, true],
+      ['manual', 101, 'mallory', false],
+      ['manual', 102, 'admin', true],
+      ['schedule', null, null, false],
+    ]);
   });
 
   it('lets one holder at a time take a repo lock, and expires a dead holder', async () => {

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedis } from '../../src/queue/connection.js';
+import type { FullRunJob } from '../../src/queue/jobs.js';
 import { Queues } from '../../src/queue/queues.js';
 import { processConvergeJob } from '../../src/worker/converge-job.js';
 import { processFullRunJob } from '../../src/worker/full-run-job.js';
@@ -114,7 +115,8 @@ describe('full runs and drift issues', () => {
     seed('providers:\n  github: {}\n', {});
     fake.addIssue(CONFIG_REPO, { title: 'please', body: '/converge full-run' });
     const issue = fake.issues(CONFIG_REPO)[0]!;
-    const outcome = await processFullRunJob({ ...job, reason: 'manual', requestedBy: 'octocat', requestedIn: issue.number }, workerContext(fake));
+    const comment = fake.addComment(CONFIG_REPO, issue.number, '/converge full-run', 'octocat');
+    const outcome = await processFullRunJob({ ...job, reason: 'manual', commentId: comment.id, requestedBy: 'octocat', requestedIn: issue.number }, workerContext(fake));
     expect(outcome.skipped).toBe('not-admin');
     expect(fake.comments(CONFIG_REPO, issue.number).at(-1)!.body).toContain('only admins');
   });
@@ -201,5 +203,231 @@ describe('two full runs racing', () => {
     expect((await queues.converge.getJobCounts('completed')).completed).toBe(2);
     expect(openDriftIssues()).toHaveLength(1);
     await queues.close();
+  });
+});
+
+describe("Converge's own footprint", () => {
+  const configRepoWrites = () => fake.filter((r) => r.method === 'DELETE' && r.path.startsWith(`/repos/acme/${CONFIG_REPO}`));
+
+  it('is never deleted by a full run with prune on, revert mode and the default scope, and leaves no drift issue open', async () => {
+    fake.addRepo({ name: 'api', description: 'declared', labels: [{ name: 'bug', color: 'd73a4a' }] });
+    fake.addRepo({ name: 'stray' });
+    fake.addRepo({ name: CONFIG_REPO, description: 'hand edit', labels: [{ name: 'converge-drift', color: 'ededed' }, { name: 'question', color: 'd876e3' }] });
+    // The user declares the config repo to manage its description: that field is managed, the repo never deleted.
+    const settings = 'providers:\n  github: {}\ndrift:\n  mode: revert\nprune:\n  enabled: true\n  maxDeletionsPerRun: 20\n';
+    const files = {
+      'repos/api.yml': repoFile('api', '  description: declared\n') + '---\n' + labelDoc('api', 'bug', 'd73a4a'),
+      'repos/config.yml': repoFile(CONFIG_REPO, '  description: Converge config\n'),
+    };
+    fake.commit(CONFIG_REPO, { 'converge.yml': settings, ...files });
+    const outcome = await full();
+    expect(configRepoWrites()).toEqual([]);
+    expect(fake.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual(['/repos/acme/stray']);
+    expect(fake.repos().map((r) => r.name).sort()).toEqual(['api', CONFIG_REPO]);
+    expect(fake.labels(CONFIG_REPO).map((l) => l.name).sort()).toEqual(['converge-drift', 'question']);
+    expect(fake.repo(CONFIG_REPO).description).toBe('Converge config');
+    expect(outcome.drifted).toBe(0);
+    expect(openDriftIssues()).toEqual([]);
+
+    // Removing the declaration with prune on: the convergence keeps the repo and says why.
+    await processConvergeJob(job, workerContext(fake));
+    fake.commit(CONFIG_REPO, { 'repos/config.yml': null });
+    const converged = await processConvergeJob(job, workerContext(fake));
+    expect(configRepoWrites()).toEqual([]);
+    expect(fake.repos().map((r) => r.name)).toContain(CONFIG_REPO);
+    expect(converged.results.map((r) => [r.change.name, r.status, r.message])).toEqual([
+      [CONFIG_REPO, 'skipped', expect.stringContaining("Converge's own footprint")],
+    ]);
+  });
+
+  it('is never reported as extraneous in report mode, so the drift issue closes once the drift is fixed', async () => {
+    fake.addRepo({ name: 'api', description: 'declared', labels: [{ name: 'bug', color: 'd73a4a' }] });
+    fake.addRepo({ name: CONFIG_REPO, labels: [{ name: 'question', color: 'd876e3' }] });
+    fake.commit(CONFIG_REPO, { 'converge.yml': 'providers:\n  github: {}\n', 'repos/api.yml': repoFile('api', '  description: declared\n') + '---\n' + labelDoc('api', 'bug', 'd73a4a') });
+    fake.repo('api').description = 'changed in the UI';
+    await full();
+    const [issue] = openDriftIssues();
+    expect(issue!.body).toContain('github.repository/api');
+    // The issue's own label (converge-drift, created with the issue) and the config repo stay out of it.
+    expect(issue!.body).not.toContain(CONFIG_REPO);
+    expect(issue!.body).not.toContain('converge-drift');
+    await full();
+    expect(openDriftIssues()[0]!.body).not.toContain('converge-drift');
+
+    fake.repo('api').description = 'declared';
+    const fixed = await full();
+    expect(fixed.issues.closed).toEqual([issue!.number]);
+    expect(openDriftIssues()).toEqual([]);
+  });
+});
+
+describe('what a full run reads', () => {
+  const rulesetDoc = (repo: string, enforcement: string) =>
+    `kind: github.ruleset\nname: ${repo}/protect main\nspec:\n  enforcement: ${enforcement}\n  conditions: { refName: { include: ["~DEFAULT_BRANCH"], exclude: [] } }\n  rules: [{ type: deletion }]\n`;
+  const liveRuleset = (enforcement: string) => ({
+    name: 'protect main',
+    target: 'branch',
+    enforcement,
+    conditions: { ref_name: { include: ['~DEFAULT_BRANCH'], exclude: [] } },
+    rules: [{ type: 'deletion' }],
+  });
+
+  it("fails only the repository whose list fails, by name, and still reports the others' drift", async () => {
+    fake.addRepo({ name: 'api' });
+    fake.addRepo({ name: 'web' });
+    fake.addRuleset('api', liveRuleset('disabled'));
+    seed('providers:\n  github: {}\nprune:\n  enabled: true\ndrift:\n  mode: revert\nscope:\n  github.repository: { exclude: [converge-config] }\n', {
+      'repos.yml': repoFile('api', '  description: ""\n') + '---\n' + repoFile('web', '  description: ""\n'),
+      'rulesets.yml': rulesetDoc('api', 'active') + '---\n' + rulesetDoc('web', 'active'),
+    });
+    fake.failNext({ method: 'GET', path: /^\/repos\/acme\/web\/rulesets$/, status: 403, body: { message: 'Resource not accessible by integration' } });
+    const outcome = await full();
+    // api's ruleset is reverted; web's is neither created nor deleted, and is named as unreadable.
+    expect(fake.rulesets('api').map((r) => r.enforcement)).toEqual(['active']);
+    expect(fake.rulesets('web')).toEqual([]);
+    expect(outcome.reverted.map((r) => [r.change.name, r.status])).toEqual([['api/protect main', 'applied']]);
+    const body = openDriftIssues()[0]!.body!;
+    expect(body).toContain('github.ruleset/web/protect main');
+    expect(body).toContain('<code>github.ruleset/web/\\*</code>');
+    expect(body).toContain('Resource not accessible by integration');
+    expect(body).not.toContain('github.ruleset/api/protect main');
+  });
+
+  it('reads every kind named in scope, so extraneous teams show up in an org that declares none', async () => {
+    fake.addRepo({ name: 'api' });
+    fake.addTeam({ name: 'strays' });
+    seed('providers:\n  github: {}\nscope:\n  github.repository: { exclude: [converge-config] }\n  github.team: { include: ["**"] }\n', { 'repos/api.yml': repoFile('api', '  description: ""\n') });
+    const outcome = await full();
+    expect(outcome.drifted).toBe(1);
+    const body = openDriftIssues()[0]!.body!;
+    expect(body).toContain('github.team/strays');
+    expect(body).toContain('prune is off');
+    expect(fake.teams().map((t) => t.name)).toEqual(['strays']);
+  });
+});
+
+describe('who can start a full run by comment', () => {
+  const request = (commentId: number | undefined, extra: Partial<FullRunJob> = {}): FullRunJob => ({
+    ...job,
+    reason: 'manual',
+    ...(commentId === undefined ? {} : { commentId }),
+    requestedBy: 'owner',
+    requestedIn: 1,
+    ...extra,
+  });
+  /** Everything but the app's token: what the job read and wrote. */
+  const calls = () => fake.filter((r) => !r.path.startsWith('/app')).map((r) => r.route ?? `${r.method} ${r.path}`);
+  const fullRuns = () => fake.checkRuns(CONFIG_REPO).filter((r) => r.name === 'Converge full run');
+
+  function setUp() {
+    seed('providers:\n  github: {}\n', {});
+    fake.setMember('owner', 'admin');
+    fake.addUser('mallory');
+    const issue = fake.addIssue(CONFIG_REPO, { title: 'run it' });
+    fake.resetLog();
+    return issue.number;
+  }
+
+  it('runs for an admin, confirmed through the API, and answers where the comment is', async () => {
+    const number = setUp();
+    const comment = fake.addComment(CONFIG_REPO, number, 'please\n/converge full-run', 'owner');
+    const outcome = await processFullRunJob(request(comment.id, { requestedIn: 999 }), workerContext(fake));
+    expect(outcome.skipped).toBeUndefined();
+    expect(fullRuns()).toHaveLength(1);
+    expect(calls().slice(0, 2)).toEqual([
+      'GET /repos/{owner}/{repo}/issues/comments/{comment_id}',
+      'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+    ]);
+    expect(fake.comments(CONFIG_REPO, number).at(-1)!.body).toMatch(/^Full run finished/);
+  });
+
+  it('runs nothing for a forged delivery naming an owner when the comment is by someone else', async () => {
+    const number = setUp();
+    const comment = fake.addComment(CONFIG_REPO, number, '/converge full-run --allow-deletions', 'mallory');
+    const outcome = await processFullRunJob(request(comment.id, { overrideMaxDeletions: true }), workerContext(fake));
+    expect(outcome.skipped).toBe('not-admin');
+    expect(fullRuns()).toEqual([]);
+    expect(calls()).toEqual([
+      'GET /repos/{owner}/{repo}/issues/comments/{comment_id}',
+      'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+    ]);
+    expect(fake.filter({ route: 'GET /repos/{owner}/{repo}/collaborators/{username}/permission' })[0]!.path).toContain('/mallory/');
+    const reply = fake.comments(CONFIG_REPO, number).at(-1)!.body;
+    expect(reply).toContain('@mallory only admins');
+    expect(reply).not.toContain('@owner');
+  });
+
+  it.each([
+    ['the comment does not exist', () => 424242, 'no longer exists'],
+    ['the comment was edited and no longer asks', (n: number) => fake.addComment(CONFIG_REPO, n, 'never mind', 'owner').id, 'no longer asks for a full run'],
+    ['the comment asks without --allow-deletions', (n: number) => fake.addComment(CONFIG_REPO, n, '/converge full-run', 'owner').id, '--allow-deletions'],
+    ['the author is a deleted account', (n: number) => fake.addComment(CONFIG_REPO, n, '/converge full-run --allow-deletions', null).id, 'no known author'],
+  ])('runs nothing when %s, and says why', async (_, makeComment, why) => {
+    const number = setUp();
+    const outcome = await processFullRunJob(request(makeComment(number), { requestedIn: number, overrideMaxDeletions: true }), workerContext(fake));
+    expect(outcome.skipped).toBe('unverified');
+    expect(fullRuns()).toEqual([]);
+    expect(fake.count({ path: /\/tarball\// })).toBe(0);
+    expect(fake.count({ route: 'GET /repos/{owner}/{repo}/collaborators/{username}/permission' })).toBe(0);
+    expect(fake.comments(CONFIG_REPO, number).at(-1)!.body).toContain(why);
+  });
+
+  it('runs nothing for a request that names a requester but no comment', async () => {
+    const number = setUp();
+    const outcome = await processFullRunJob(request(undefined, { requestedIn: number }), workerContext(fake));
+    expect(outcome.skipped).toBe('unverified');
+    expect(calls()).toEqual(['POST /repos/{owner}/{repo}/issues/{issue_number}/comments']);
+  });
+
+  it('runs nothing when the permission cannot be looked up: refused on 403, retried on 5xx', async () => {
+    const number = setUp();
+    const comment = fake.addComment(CONFIG_REPO, number, '/converge full-run', 'owner');
+    fake.failNext({ method: 'GET', path: /\/permission$/, status: 403, body: { message: 'Resource not accessible by integration' } });
+    expect((await processFullRunJob(request(comment.id), workerContext(fake))).skipped).toBe('unverified');
+    expect(fake.comments(CONFIG_REPO, number).at(-1)!.body).toContain('could not be checked');
+    fake.failNext({ method: 'GET', path: /\/permission$/, status: 502 });
+    await expect(processFullRunJob(request(comment.id), workerContext(fake))).rejects.toMatchObject({ retryable: true });
+    expect(fullRuns()).toEqual([]);
+  });
+
+  describe('through the queue', () => {
+    let prefix: string;
+    const connections: Redis[] = [];
+    let workers: RunningWorkers | undefined;
+    afterEach(async () => {
+      await workers?.close();
+      workers = undefined;
+      for (const c of connections.splice(0)) c.disconnect();
+      await deleteKeys(prefix);
+    });
+
+    it('a waiting refused request does not swallow a later admin request with --allow-deletions', async () => {
+      prefix = testPrefix();
+      fake.addRepo({ name: 'api', labels: [{ name: 'keep', color: 'ededed' }, { name: 'old-1', color: 'ededed' }, { name: 'old-2', color: 'ededed' }] });
+      seed('providers:\n  github: {}\ndrift:\n  mode: revert\nprune:\n  enabled: true\n  maxDeletionsPerRun: 1\nscope:\n  github.label: { include: ["api/*"] }\n', {
+        'labels.yml': labelDoc('api', 'keep', 'ededed'),
+      });
+      fake.setMember('owner', 'admin');
+      const issue = fake.addIssue(CONFIG_REPO, { title: 'clean up' });
+      const refused = fake.addComment(CONFIG_REPO, issue.number, '/converge full-run', 'mallory');
+      const admin = fake.addComment(CONFIG_REPO, issue.number, '/converge full-run --allow-deletions', 'owner');
+      const connect = async () => {
+        const c = createRedis({ url: REDIS_URL, cluster: false }) as Redis;
+        await c.connect();
+        connections.push(c);
+        return c;
+      };
+      const queues = new Queues(await connect(), prefix);
+      const asked = { ...job, reason: 'manual' as const, requestedIn: issue.number };
+      await queues.enqueueFullRun({ ...asked, commentId: refused.id, requestedBy: 'mallory' });
+      await queues.enqueueFullRun({ ...asked, commentId: admin.id, requestedBy: 'owner', overrideMaxDeletions: true });
+      workers = startWorkers(workerContext(fake), { connection: await connect(), prefix, concurrency: 1, busyRetryMs: 50, fullRun: processFullRunJob });
+      for (let i = 0; i < 400 && (await queues.converge.getJobCounts('completed')).completed! < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      await queues.close();
+      expect(fake.labels('api').map((l) => l.name)).toEqual(['keep']);
+      const replies = fake.comments(CONFIG_REPO, issue.number).map((c) => c.body).filter((b) => !b.startsWith('/converge'));
+      expect(replies).toEqual(expect.arrayContaining([expect.stringContaining('@mallory only admins'), expect.stringMatching(/^Full run finished/)]));
+    });
   });
 });

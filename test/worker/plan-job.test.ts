@@ -14,7 +14,7 @@ function seedConfig(files: Record<string, string>) {
 async function planPr(baseSha: string, headFiles: Record<string, string | null>, number = 1) {
   const headSha = fake.commit(CONFIG_REPO, headFiles, { branch: `pr-${number}`, from: baseSha });
   const context = workerContext(fake);
-  const outcome = await processPlanJob({ installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: number, headSha, baseSha }, context, hooks);
+  const outcome = await processPlanJob({ installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: number, headSha, baseSha, fromFork: false }, context, hooks);
   const run = fake.checkRuns(CONFIG_REPO).find((r) => r.id === outcome.checkRunId)!;
   return { outcome, run, headSha };
 }
@@ -58,7 +58,7 @@ describe('the plan check run', () => {
     const base = seedConfig({ 'repos/api.yml': repoFile('api', '  description: x\n') });
     const headSha = fake.commit(CONFIG_REPO, { 'repos/api.yml': repoFile('api', '  description: y\n') }, { branch: 'pr', from: base });
     const context = workerContext(fake);
-    const data = { installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: 3, headSha, baseSha: base };
+    const data = { installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: 3, headSha, baseSha: base, fromFork: false };
     fake.failNext({ method: 'GET', path: /\/compare\//, status: 502 });
     let remembered: number | undefined;
     await expect(processPlanJob(data, context, { remember: async (id) => void (remembered = id), finalAttempt: false })).rejects.toMatchObject({ code: 'retryable' });
@@ -106,7 +106,7 @@ describe('the plan check run', () => {
     const base = seedConfig({ 'repos/api.yml': repoFile('api', '  description: a\n') });
     const { headSha } = await planPr(base, { 'repos/api.yml': repoFile('api', '  description: b\n  topics: [x]\n'), 'repos/new.yml': repoFile('new', '  description: n\n') });
     const context = workerContext(fake);
-    await processPlanJob({ installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: 1, headSha, baseSha: base }, context, hooks);
+    await processPlanJob({ installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: 1, headSha, baseSha: base, fromFork: false }, context, hooks);
     expect(fake.checkRuns(CONFIG_REPO).filter((r) => r.conclusion === 'success')).toHaveLength(2);
     expect(orgWrites(fake)).toEqual([]);
     expect(fake.repos().map((r) => r.name).sort()).toEqual(['api', CONFIG_REPO]);
@@ -131,10 +131,59 @@ describe('on GitHub Enterprise Server', () => {
     ghe.addRepo({ name: CONFIG_REPO });
     const base = ghe.commit(CONFIG_REPO, { 'converge.yml': 'providers:\n  github: {}\n', 'api.yml': repoFile('api', '  description: a\n') });
     const headSha = ghe.commit(CONFIG_REPO, { 'api.yml': repoFile('api', '  description: b\n') }, { branch: 'pr', from: base });
-    const outcome = await processPlanJob({ installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: 2, headSha, baseSha: base }, workerContext(ghe, { processEnv: { GHE_HOST: 'ghe.example.com' } }), hooks);
+    const outcome = await processPlanJob({ installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: 2, headSha, baseSha: base, fromFork: false }, workerContext(ghe, { processEnv: { GHE_HOST: 'ghe.example.com' } }), hooks);
     expect(outcome.conclusion).toBe('success');
     expect(ghe.requests.length).toBeGreaterThan(3);
     const run = ghe.checkRuns(CONFIG_REPO)[0]!;
     expect(run.output.text).toContain('https://ghe.example.com/acme/');
+  });
+});
+
+describe('pull requests from forks', () => {
+  const variable = (value: string) => `kind: github.variable\nname: api/DEPLOY_URL\nspec:\n  value: ${value}\n`;
+  const forkPlan = async (baseSha: string, headFiles: Record<string, string | null>, fromFork = true) => {
+    const headSha = fake.commit(CONFIG_REPO, headFiles, { branch: 'from-fork', from: baseSha });
+    fake.resetLog();
+    const outcome = await processPlanJob({ installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: 9, headSha, baseSha, fromFork }, workerContext(fake), hooks);
+    return { outcome, run: fake.checkRuns(CONFIG_REPO).find((r) => r.id === outcome.checkRunId)! };
+  };
+  const targetReads = () => fake.filter((r) => r.kind !== 'codeload' && !r.path.startsWith('/app') && !r.path.startsWith(`/repos/acme/${CONFIG_REPO}`));
+
+  it('are not planned by default: nothing is read, and the check says how to opt in', async () => {
+    fake.addRepo({ name: 'api' });
+    fake.addVariable('api', 'DEPLOY_URL', 'https://live.internal');
+    fake.addRepo({ name: CONFIG_REPO });
+    const base = fake.commit(CONFIG_REPO, { 'converge.yml': 'providers:\n  github: {}\n', 'vars.yml': variable('https://live.internal') });
+    // The fork's own converge.yml opting in does not count.
+    const { outcome, run } = await forkPlan(base, { 'converge.yml': 'providers:\n  github: {}\nplans:\n  forks: true\n', 'vars.yml': variable('https://x') });
+    expect(outcome.conclusion).toBe('neutral');
+    expect(run.output.title).toBe('Pull requests from forks are not planned');
+    expect(run.output.summary).toContain('plans: { forks: true }');
+    expect(targetReads()).toEqual([]);
+    expect(fake.count({ path: /\/tarball\/|\/compare\// })).toBe(0);
+    expect(orgWrites(fake)).toEqual([]);
+  });
+
+  it('are planned once the default branch opts in, without live variable values', async () => {
+    fake.addRepo({ name: 'api' });
+    fake.addVariable('api', 'DEPLOY_URL', 'https://live.internal');
+    fake.addRepo({ name: CONFIG_REPO });
+    const base = fake.commit(CONFIG_REPO, { 'converge.yml': 'providers:\n  github: {}\nplans:\n  forks: true\n', 'vars.yml': variable('https://old.example') });
+    const { outcome, run } = await forkPlan(base, { 'vars.yml': variable('https://new.example') });
+    expect(outcome.conclusion).toBe('success');
+    expect(run.output.summary).toContain('github.variable/api/DEPLOY\\_URL');
+    expect(run.output.text).toContain('https://new.example');
+    expect(run.output.text).toContain('live value hidden from fork PRs');
+    expect(JSON.stringify(run.output)).not.toContain('live.internal');
+    expect(orgWrites(fake)).toEqual([]);
+  });
+
+  it('leave the live value in plans of PRs from the config repo itself', async () => {
+    fake.addRepo({ name: 'api' });
+    fake.addVariable('api', 'DEPLOY_URL', 'https://live.internal');
+    fake.addRepo({ name: CONFIG_REPO });
+    const base = fake.commit(CONFIG_REPO, { 'converge.yml': 'providers:\n  github: {}\n', 'vars.yml': variable('https://old.example') });
+    const { run } = await forkPlan(base, { 'vars.yml': variable('https://new.example') }, false);
+    expect(run.output.text).toContain('live.internal');
   });
 });

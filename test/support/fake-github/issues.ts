@@ -28,7 +28,8 @@ export interface CommentRecord {
   id: number;
   issue: number;
   body: string;
-  user: Actor;
+  /** Null once the author's account is deleted, as GitHub answers. */
+  user: Actor | null;
   created_at: string;
   updated_at: string;
 }
@@ -135,7 +136,7 @@ export class IssueStore {
     return this.of(repo).comments.get(id);
   }
 
-  addComment(repo: RepoRecord, issue: number, body: string, user: Actor = this.world.bot): CommentRecord {
+  addComment(repo: RepoRecord, issue: number, body: string, user: Actor | null = this.world.bot): CommentRecord {
     const now = this.world.now();
     const comment: CommentRecord = { id: this.world.nextId(), issue, body, user, created_at: now, updated_at: now };
     this.of(repo).comments.set(comment.id, comment);
@@ -193,10 +194,10 @@ function commentJson(world: World, repo: RepoRecord, comment: CommentRecord): Re
     html_url: `${world.urls.web}/${repo.owner}/${repo.name}/issues/${comment.issue}#issuecomment-${comment.id}`,
     issue_url: `${api}/issues/${comment.issue}`,
     body: comment.body,
-    user: userJson(world, comment.user),
+    user: comment.user ? userJson(world, comment.user) : null,
     created_at: comment.created_at,
     updated_at: comment.updated_at,
-    author_association: comment.user.type === 'Bot' ? 'NONE' : 'MEMBER',
+    author_association: comment.user === null || comment.user.type === 'Bot' ? 'NONE' : 'MEMBER',
   };
 }
 

@@ -1,0 +1,47 @@
+/**
+ * Fork PRs: their author controls the YAML the plan job loads, and the plan reads live state
+ * with the app's credentials. So they are planned only when the config repo's converge.yml
+ * *on the default branch* says `plans: { forks: true }` (never the PR's own copy), and even
+ * then variable values read live are hidden from the rendered plan.
+ */
+import { loadModel } from '../config/load.js';
+import { SETTINGS_FILE } from '../config/schema.js';
+import type { Registry } from '../core/registry.js';
+import type { RedactedFields } from '../core/render/redact.js';
+import type { CheckResult } from '../github/check-runs.js';
+import type { RepoRef } from '../github/snapshot.js';
+import { statusOf } from '../providers/github/errors.js';
+import type { GitHubClient, ProviderDeps } from '../providers/deps.js';
+
+/** Live values a fork PR's plan never shows. */
+export const FORK_REDACTED_FIELDS: RedactedFields = {
+  'github.variable': ['value'],
+  'github.org-variable': ['value'],
+};
+
+/** True only when the default branch's converge.yml loads cleanly and opts in. */
+export async function forkPlansAllowed(client: GitHubClient, ref: RepoRef, registry: Registry<ProviderDeps>): Promise<boolean> {
+  let text: string;
+  try {
+    // No `ref`: GitHub answers from the default branch.
+    const { data } = await client.rest.repos.getContent({ ...ref, path: SETTINGS_FILE, mediaType: { format: 'raw' } });
+    text = typeof data === 'string' ? data : '';
+  } catch (thrown) {
+    if (statusOf(thrown) === 404) return false; // no converge.yml: the defaults, which say no
+    throw thrown;
+  }
+  const model = loadModel(new Map([[SETTINGS_FILE, text]]), registry);
+  return !model.diagnostics.some((d) => d.severity === 'error') && model.settings.plans.forks;
+}
+
+export const forkNotPlanned: CheckResult = {
+  conclusion: 'neutral',
+  title: 'Pull requests from forks are not planned',
+  summary: [
+    'This pull request comes from a fork, so Converge did not compute a plan and read nothing from the target systems.',
+    'A plan reads live state with the app’s credentials, and its output is visible to the PR’s author.',
+    '',
+    `An admin can opt in by setting \`plans: { forks: true }\` in \`${SETTINGS_FILE}\` on the default branch (a fork’s own copy never counts).`,
+    'Live values of Actions variables are hidden from fork plans even then.',
+  ].join('\n'),
+};

@@ -1,0 +1,90 @@
+/**
+ * Who may start a full run by comment. The webhook's word is never enough (a forged or
+ * replayed delivery can name anyone): the comment is fetched by id from the config repo, its
+ * current body must still carry the command the job runs, and its author, as GitHub answers,
+ * must be an admin of the config repo. Every doubt refuses: nothing runs.
+ */
+import { parseFullRunCommand } from '../app/commands.js';
+import type { RepoRef } from '../github/snapshot.js';
+import { statusOf, toGitHubError } from '../providers/github/errors.js';
+import type { GitHubClient } from '../providers/deps.js';
+import type { FullRunJob } from '../queue/jobs.js';
+
+/** `replyIn`: the issue or PR to answer in, as GitHub says the comment is (never the webhook's word). */
+export type FullRunAuthorization =
+  | { allowed: true; requester?: string; replyIn?: number }
+  | { allowed: false; skipped: 'not-admin' | 'unverified'; why: string; replyIn?: number };
+
+const refused = (skipped: 'not-admin' | 'unverified', why: string, replyIn?: number): FullRunAuthorization => ({
+  allowed: false,
+  skipped,
+  why,
+  ...(replyIn ? { replyIn } : {}),
+});
+
+/** GitHub's own failures that may pass (5xx, rate limits) are thrown: BullMQ retries, nothing runs meanwhile. */
+async function ask<T>(call: () => Promise<T>, what: string): Promise<{ ok: T } | { failed: string; status: number | undefined }> {
+  try {
+    return { ok: await call() };
+  } catch (thrown) {
+    const error = toGitHubError(thrown, undefined, 'read');
+    if (error.retryable) throw error;
+    return { failed: `${what} (${error.message})`, status: statusOf(thrown) };
+  }
+}
+
+/** The issue or PR number at the end of a comment's `issue_url`. */
+function issueNumberOf(issueUrl: string | undefined): number | undefined {
+  const number = Number(issueUrl?.split('/').pop());
+  return Number.isInteger(number) && number > 0 ? number : undefined;
+}
+
+async function decide(client: GitHubClient, ref: RepoRef, job: FullRunJob, configRepo: string): Promise<FullRunAuthorization> {
+  // Scheduled runs and the operator's CLI name nobody; anything that names a requester or a comment is checked.
+  if (job.commentId === undefined && job.requestedBy === undefined && job.requestedIn === undefined) return { allowed: true };
+  if (job.repo.toLowerCase() !== configRepo.toLowerCase()) return refused('unverified', 'requests are only taken in the config repo');
+  if (job.commentId === undefined) return refused('unverified', 'the request names no comment, so who asked cannot be confirmed');
+
+  const fetched = await ask(() => client.rest.issues.getComment({ ...ref, comment_id: job.commentId! }), 'the comment that asked could not be read');
+  if ('failed' in fetched) {
+    return refused('unverified', fetched.status === 404 ? 'the comment that asked for it no longer exists' : fetched.failed);
+  }
+  const comment = fetched.ok.data;
+  const replyIn = issueNumberOf(comment.issue_url);
+  const command = parseFullRunCommand(comment.body ?? '');
+  if (!command) return refused('unverified', 'the comment no longer asks for a full run', replyIn);
+  if (command.allowDeletions !== (job.overrideMaxDeletions === true)) {
+    return refused('unverified', 'the comment no longer asks for this run (`--allow-deletions` differs)', replyIn);
+  }
+  const author = comment.user?.login;
+  if (!author) return refused('unverified', 'the comment has no known author (a deleted account)', replyIn);
+
+  const permission = await ask(
+    () => client.rest.repos.getCollaboratorPermissionLevel({ ...ref, username: author }),
+    `the permission of @${author} could not be checked`,
+  );
+  if ('failed' in permission) return refused('unverified', permission.failed, replyIn);
+  if (permission.ok.data.permission !== 'admin') {
+    return refused('not-admin', `@${author} only admins of this repository can start a full run`, replyIn);
+  }
+  return { allowed: true, requester: author, ...(replyIn ? { replyIn } : {}) };
+}
+
+/**
+ * Allowed, with the confirmed requester and where to answer; or refused, in which case the
+ * reason is posted where GitHub says the comment is (else where the job says), when possible.
+ */
+export async function authorizeFullRun(client: GitHubClient, ref: RepoRef, job: FullRunJob, configRepo: string): Promise<FullRunAuthorization> {
+  const decision = await decide(client, ref, job, configRepo);
+  if (decision.allowed) return decision;
+  // Never @-mention the webhook's login: only a login GitHub confirmed appears in the answer.
+  const where = decision.replyIn ?? job.requestedIn;
+  if (where !== undefined && job.repo.toLowerCase() === configRepo.toLowerCase()) {
+    const body =
+      decision.skipped === 'not-admin'
+        ? `${decision.why}.`
+        : `Converge did not start a full run: ${decision.why}. Only admins of this repository can start one; comment \`/converge full-run\` again to retry.`;
+    await client.rest.issues.createComment({ ...ref, issue_number: where, body });
+  }
+  return decision;
+}
