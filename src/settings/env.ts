@@ -24,6 +24,11 @@ const Env = z.object({
   CONVERGE_PLAN_CHECK_NAME: z.string().min(1).default('Converge plan'),
   CONVERGE_APPLY_CHECK_NAME: z.string().min(1).default('Converge apply'),
   CONVERGE_FULL_RUN_CHECK_NAME: z.string().min(1).default('Converge full run'),
+  /** How long a job stays locked to a worker without renewal: a killed worker's job is re-run by another after this. */
+  CONVERGE_JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Worker processes serve /healthz, /readyz and /metrics here (web processes on PORT). 0 picks a free port. */
+  CONVERGE_WORKER_OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9090),
+  CONVERGE_WORKER_OPS_HOST: z.string().min(1).default('0.0.0.0'),
 });
 export type AppEnv = z.infer<typeof Env>;
 

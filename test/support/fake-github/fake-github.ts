@@ -20,7 +20,8 @@ import type { RulesetRecord } from './rulesets.js';
 import type { TeamPermission, TeamRecord, TeamSeed } from './teams.js';
 import type { AppRecord, OrgInvitationRecord, OrgRole, UserRecord } from './users.js';
 import type { OrgVariableRecord, VariableRecord } from './variables.js';
-import { Transport, type FailureRule, type RequestRecord } from './transport.js';
+import type { FakeResponse } from './http.js';
+import { Transport, type DelayRule, type FailureRule, type RawRequest, type RequestRecord } from './transport.js';
 import { World, type FakeGitHubOptions, type Urls } from './world.js';
 
 export type RepoRef = string | RepoRecord;
@@ -69,6 +70,11 @@ export class FakeGitHub {
   stop(): void {
     this.stopIntercepting?.();
     this.stopIntercepting = undefined;
+  }
+
+  /** Answers one raw request, as nock or the HTTP server (`serve.ts`) hands it over. */
+  receive(raw: RawRequest): Promise<FakeResponse> {
+    return this.transport.handle(raw);
   }
 
   /** Forgets all state, the request log and violations; keeps intercepting. */
@@ -122,6 +128,12 @@ export class FakeGitHub {
   /** The next `times` requests matching answer `status` (with `body`, `headers`) instead. */
   failNext(rule: FailureRule): this {
     this.transport.failures.push({ ...rule, times: rule.times ?? 1 });
+    return this;
+  }
+
+  /** Requests matching `rule` are answered `rule.ms` later until the fake is reset: a slow endpoint. */
+  delay(rule: DelayRule): this {
+    this.transport.delays.push(rule);
     return this;
   }
 
@@ -215,6 +227,16 @@ export class FakeGitHub {
 
   issues(repo: RepoRef): IssueRecord[] {
     return this.world.issues.list(this.repo(repo));
+  }
+
+  /**
+   * A comment by `author` (a GitHub user, created when new; not an org member unless made one),
+   * the app's bot when not given, or null for a deleted account.
+   */
+  addComment(repo: RepoRef, issueNumber: number, body: string, author?: string | null): CommentRecord {
+    const record = this.repo(repo);
+    const user = author === undefined ? this.world.bot : author === null ? null : { ...this.world.users.add({ login: author }), type: 'User' as const };
+    return this.world.issues.addComment(record, issueNumber, body, user);
   }
 
   comments(repo: RepoRef, issueNumber?: number): CommentRecord[] {

@@ -36,6 +36,13 @@ export interface RequestRecord {
   injected?: boolean;
 }
 
+/** Requests matching are answered `ms` later (on top of `latencyMs`): a slow endpoint. */
+export interface DelayRule {
+  method?: string;
+  path: RegExp;
+  ms: number;
+}
+
 export interface FailureRule {
   method?: string;
   path: RegExp;
@@ -65,6 +72,7 @@ export class Transport {
   readonly requests: RequestRecord[] = [];
   readonly violations: string[] = [];
   readonly failures: Array<FailureRule & { times: number }> = [];
+  readonly delays: DelayRule[] = [];
   readonly buckets: Record<'core' | 'graphql', Bucket>;
   private requestId = 0;
 
@@ -101,7 +109,8 @@ export class Transport {
     this.requests.push(record);
     const response = await this.respond(record, raw, where === undefined);
     record.status = response.status;
-    if (this.options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
+    const delay = this.options.latencyMs + this.delays.filter((d) => (d.method === undefined || d.method.toUpperCase() === method) && d.path.test(record.path)).reduce((sum, d) => sum + d.ms, 0);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     return response;
   }
 

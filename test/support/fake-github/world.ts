@@ -35,6 +35,11 @@ export interface FakeGitHubOptions {
   checkResponses?: boolean;
   /** Requests per hour before GitHub answers 403 rate limited. Default 5,000. */
   rateLimit?: number;
+  /**
+   * The app's public key (PEM). When given, app-authenticated routes (`/app/...`) verify the
+   * JWT's RS256 signature and answer 401 as GitHub does for a token signed by another key.
+   */
+  appPublicKey?: string;
 }
 
 export interface Urls {
@@ -84,6 +89,7 @@ export class World {
   readonly installationId: number;
   readonly appId: number;
   readonly appSlug: string;
+  readonly appPublicKey: string | undefined;
   readonly bot: Actor;
   private tick = 0;
   private id = 1000;
@@ -108,6 +114,7 @@ export class World {
     this.installationId = options.installationId ?? 1;
     this.appId = options.appId ?? 1;
     this.appSlug = options.appSlug ?? 'converge';
+    this.appPublicKey = options.appPublicKey;
     this.bot = { login: `${this.appSlug}[bot]`, id: 9000, type: 'Bot' };
     this.repos = new RepoStore(this);
     this.labels = new LabelStore(this);
