@@ -123,6 +123,15 @@ describe('npm start', () => {
     const { fake } = stack;
     const pull = fake.addPull(CONFIG_REPO, { head: { ref: 'describe-api' } });
     const event = pullRequestEvent(fake, CONFIG_REPO, pull);
+    // Let the earlier tests' jobs (catch-up, "already converged" re-checks) finish first.
+    let seen = -1;
+    await waitFor(async () => {
+      const now = fake.requests.length;
+      if (now === seen) return true;
+      seen = now;
+      await new Promise((r) => setTimeout(r, 1000));
+      return false;
+    }, 'the fake to be quiet');
     const requests = fake.requests.length;
     expect((await deliver(url, undefined, 'pull_request', event)).status).toBe(401);
     expect((await deliver(url, 'not-the-secret', 'pull_request', event)).status).toBe(401);

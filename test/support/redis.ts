@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -19,5 +20,27 @@ export async function deleteKeys(prefix: string): Promise<void> {
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
+  }
+}
+
+/** A connected client like the app's own; it is pushed onto `connections` so afterEach can close it. */
+export async function connectRedis(connections: Redis[]): Promise<Redis> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
+  await redis.connect();
+  connections.push(redis);
+  return redis;
+}
+
+/** Waits until a queue has no active, waiting or delayed job; names what is stuck otherwise. */
+export async function waitIdle(queue: Queue, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const counts = await queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'waiting-children');
+    if (Object.values(counts).every((n) => n === 0)) return;
+    if (Date.now() > deadline) {
+      const stuck = await queue.getJobs(['delayed', 'failed', 'active']);
+      throw new Error(`queue not idle: ${JSON.stringify(counts)}; ${stuck.map((j) => j.failedReason).join('; ')}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
 }

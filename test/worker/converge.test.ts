@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRedis } from '../../src/queue/connection.js';
 import { Queues } from '../../src/queue/queues.js';
 import type { WorkerContext } from '../../src/worker/context.js';
 import { catchUpOnStart } from '../../src/worker/catch-up.js';
@@ -9,7 +8,7 @@ import { startWorkers, type RunningWorkers } from '../../src/worker/index.js';
 import { installFakeGitHub } from '../support/fake-github/index.js';
 import { CONFIG_REPO, probotFor, labelDoc, orgWrites, repoFile, silent, workerContext } from '../support/harness.js';
 import { MemoryTarget, memoryProvider } from '../support/memory-provider.js';
-import { deleteKeys, REDIS_URL, testPrefix } from '../support/redis.js';
+import { connectRedis, deleteKeys, testPrefix, waitIdle } from '../support/redis.js';
 
 const fake = installFakeGitHub();
 const job = { installationId: 1, owner: 'acme', repo: CONFIG_REPO };
@@ -21,12 +20,7 @@ describe('convergence on merge', () => {
   const running: RunningWorkers[] = [];
   let queues: Queues;
 
-  const connect = async () => {
-    const redis = createRedis({ url: REDIS_URL, cluster: false }) as Redis;
-    await redis.connect();
-    connections.push(redis);
-    return redis;
-  };
+  const connect = () => connectRedis(connections);
 
   beforeEach(async () => {
     prefix = testPrefix();
@@ -54,18 +48,7 @@ describe('convergence on merge', () => {
     return workers;
   }
 
-  async function idle(timeoutMs = 20_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const counts = await queues.converge.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'waiting-children');
-      if (Object.values(counts).every((n) => n === 0)) return;
-      if (Date.now() > deadline) {
-        const stuck = await queues.converge.getJobs(['delayed', 'failed', 'active']);
-        throw new Error(`queue not idle: ${JSON.stringify(counts)}; ${stuck.map((j) => j.failedReason).join('; ')}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const idle = (timeoutMs?: number) => waitIdle(queues.converge, timeoutMs);
 
   const applyRuns = () => fake.checkRuns(CONFIG_REPO).filter((r) => r.name === 'Converge apply');
   const runOn = (sha: string) => applyRuns().filter((r) => r.head_sha === sha);

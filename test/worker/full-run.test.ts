@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRedis } from '../../src/queue/connection.js';
 import type { FullRunJob } from '../../src/queue/jobs.js';
 import { Queues } from '../../src/queue/queues.js';
 import { processConvergeJob } from '../../src/worker/converge-job.js';
@@ -9,7 +8,7 @@ import { startWorkers, type RunningWorkers } from '../../src/worker/index.js';
 import { installFakeGitHub } from '../support/fake-github/index.js';
 import { CONFIG_REPO, labelDoc, repoFile, workerContext } from '../support/harness.js';
 import { MemoryTarget, memoryProvider } from '../support/memory-provider.js';
-import { deleteKeys, REDIS_URL, testPrefix } from '../support/redis.js';
+import { connectRedis, deleteKeys, testPrefix } from '../support/redis.js';
 
 const fake = installFakeGitHub();
 const job = { installationId: 1, owner: 'acme', repo: CONFIG_REPO };
@@ -183,12 +182,7 @@ describe('two full runs racing', () => {
     fake.addRepo({ name: 'api', description: 'live' });
     seed('providers:\n  github: {}\n', { 'repos/api.yml': repoFile('api', '  description: declared\n') });
     const context = workerContext(fake);
-    const connect = async () => {
-      const c = createRedis({ url: REDIS_URL, cluster: false }) as Redis;
-      await c.connect();
-      connections.push(c);
-      return c;
-    };
+    const connect = () => connectRedis(connections);
     const queues = new Queues(await connect(), prefix);
     for (let i = 0; i < 2; i++) {
       workers.push(startWorkers(context, { connection: await connect(), prefix, concurrency: 2, busyRetryMs: 50, fullRun: processFullRunJob }));
@@ -412,12 +406,7 @@ describe('who can start a full run by comment', () => {
       const issue = fake.addIssue(CONFIG_REPO, { title: 'clean up' });
       const refused = fake.addComment(CONFIG_REPO, issue.number, '/converge full-run', 'mallory');
       const admin = fake.addComment(CONFIG_REPO, issue.number, '/converge full-run --allow-deletions', 'owner');
-      const connect = async () => {
-        const c = createRedis({ url: REDIS_URL, cluster: false }) as Redis;
-        await c.connect();
-        connections.push(c);
-        return c;
-      };
+      const connect = () => connectRedis(connections);
       const queues = new Queues(await connect(), prefix);
       const asked = { ...job, reason: 'manual' as const, requestedIn: issue.number };
       await queues.enqueueFullRun({ ...asked, commentId: refused.id, requestedBy: 'mallory' });

@@ -3,13 +3,12 @@ import pino from 'pino';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { metricsText } from '../../src/ops/metrics.js';
-import { createRedis } from '../../src/queue/connection.js';
 import { Queues } from '../../src/queue/queues.js';
 import { processFullRunJob } from '../../src/worker/full-run-job.js';
 import { startWorkers, type RunningWorkers } from '../../src/worker/index.js';
 import { installFakeGitHub } from '../support/fake-github/index.js';
 import { CONFIG_REPO, labelDoc, repoFile, workerContext } from '../support/harness.js';
-import { deleteKeys, REDIS_URL, testPrefix } from '../support/redis.js';
+import { connectRedis, deleteKeys, testPrefix, waitIdle } from '../support/redis.js';
 
 const fake = installFakeGitHub();
 const job = { installationId: 1, owner: 'acme', repo: CONFIG_REPO };
@@ -62,12 +61,7 @@ describe('worker operations', () => {
   const running: RunningWorkers[] = [];
   let queues: Queues;
 
-  const connect = async () => {
-    const redis = createRedis({ url: REDIS_URL, cluster: false }) as Redis;
-    await redis.connect();
-    connections.push(redis);
-    return redis;
-  };
+  const connect = () => connectRedis(connections);
 
   beforeEach(async () => {
     prefix = testPrefix();
@@ -81,15 +75,7 @@ describe('worker operations', () => {
     await deleteKeys(prefix);
   });
 
-  async function idle(timeoutMs = 20_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const counts = await queues.converge.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
-      if (Object.values(counts).every((n) => n === 0)) return;
-      if (Date.now() > deadline) throw new Error(`queue not idle: ${JSON.stringify(counts)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const idle = (timeoutMs?: number) => waitIdle(queues.converge, timeoutMs);
 
   it('detects duplicate keys in a log line', () => {
     expect(topLevelKeys('{"a":1,"b":{"a":2},"c":"x,\\"d\\":","a":3}')).toEqual(['a', 'b', 'c', 'a']);
