@@ -81,3 +81,14 @@ export function toConvergeError(error: unknown, resource?: string): ConvergeErro
   const message = error instanceof Error ? error.message : String(error);
   return new ConvergeError('internal', message, { resource, cause: error });
 }
+
+/** What a read failure reports about any thrown value: its code, retryability and message. */
+export function readErrorOf(error: unknown): { code: ErrorCode; retryable: boolean; message: string } {
+  const typed = toConvergeError(error);
+  return { code: typed.code, retryable: typed.retryable, message: typed.message };
+}
+
+/** A read failure that is not an exception: a name the target cannot hold, a case clash. */
+export function readError(code: ErrorCode, message: string): { code: ErrorCode; retryable: boolean; message: string } {
+  return { code, retryable: false, message };
+}

@@ -1,4 +1,5 @@
 import type { Diagnostic, SourceLocation } from './diagnostics.js';
+import type { ErrorCode } from './errors.js';
 import type { ResourceRef } from './resource.js';
 
 export type Action = 'create' | 'update' | 'rename' | 'delete' | 'noop';
@@ -39,10 +40,23 @@ export interface Change extends ResourceRef {
   blocked?: string;
 }
 
-/** A resource whose live state could not be read: it is reported, never guessed. */
-export interface ReadFailure extends ResourceRef {
+/**
+ * Why live state could not be read. `code` is the error class's code (`connection`,
+ * `permission`, `rate-limited`, ...), `retryable` says whether trying again later may help,
+ * and `message` is safe to show in a check run (no secrets, hosts or ports).
+ */
+export interface ReadError {
+  code: ErrorCode;
+  retryable: boolean;
   message: string;
 }
+
+/**
+ * A resource, or a scope of resources, whose live state could not be read: it is reported,
+ * never guessed. `name` is `*` for a whole kind in the target, or `<parent>/*` for everything
+ * under one parent (one repository's rulesets); every resource a scope covers is unknown.
+ */
+export interface ReadFailure extends ResourceRef, ReadError {}
 
 export interface Plan {
   changes: Change[];

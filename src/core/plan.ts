@@ -1,4 +1,5 @@
 import { diffSpecs, jsonEqual, omitPaths } from './diff.js';
+import { readErrorOf } from './errors.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { Change, FieldChange, Plan, ReadFailure } from './plan-types.js';
 import type { ProviderSession, ReadProgress, ResourceKind } from './provider.js';
@@ -96,9 +97,9 @@ async function readLive(request: PlanRequest): Promise<Live> {
           }
         } catch (error) {
           // The target could not be listed at all: name it, and keep its resources out of the plan.
-          const message = error instanceof Error ? error.message : String(error);
-          for (const kind of own) live.failures.set(`${kind}@${target}/*`, { kind, target, name: '*', message });
-          for (const item of items) if (!item.scopedOnly) live.failures.set(resourceKey(item), { ...refOf(item), message });
+          const reason = readErrorOf(error);
+          for (const kind of own) live.failures.set(`${kind}@${target}/*`, { kind, target, name: '*', ...reason });
+          for (const item of items) if (!item.scopedOnly) live.failures.set(resourceKey(item), { ...refOf(item), ...reason });
         }
       }),
     );
@@ -110,12 +111,12 @@ async function readLive(request: PlanRequest): Promise<Live> {
       try {
         results = await request.session(provider, target).read(items);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        results = items.map((ref) => ({ ref, error: message }));
+        const reason = readErrorOf(error);
+        results = items.map((ref) => ({ ref, error: reason }));
       }
       for (const result of results) {
         const key = resourceKey(result.ref);
-        if (result.error !== undefined) live.failures.set(key, { ...result.ref, message: result.error });
+        if (result.error !== undefined) live.failures.set(key, { ...result.ref, ...result.error });
         else if (result.actual) live.byKey.set(key, result.actual);
       }
     }),
@@ -180,7 +181,7 @@ function scopeIndex(live: Live): (ref: ResourceRef) => ReadFailure | undefined {
     if (own) return own;
     const name = ref.name.toLowerCase();
     for (const scope of scopes.get(`${ref.kind}\u0000${ref.target}`) ?? []) {
-      if (scope.name === '*' || name.startsWith(scope.name.slice(0, -1).toLowerCase())) return { ...refOf(ref), message: scope.message };
+      if (scope.name === '*' || name.startsWith(scope.name.slice(0, -1).toLowerCase())) return { ...refOf(ref), code: scope.code, retryable: scope.retryable, message: scope.message };
     }
     return undefined;
   };

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
-import type { Change, FieldChange, ReadFailure } from './plan-types.js';
+import type { Change, FieldChange, ReadError, ReadFailure } from './plan-types.js';
 import type { ActualResource, DesiredResource, ResourceRef } from './resource.js';
 
 /**
@@ -43,7 +43,7 @@ export interface ReadResult {
   /** Undefined when the resource does not exist live. */
   actual?: ActualResource;
   /** Set when the resource could not be read; the plan reports it instead of guessing. */
-  error?: string;
+  error?: ReadError;
 }
 
 export interface ReadAllResult {

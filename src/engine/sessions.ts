@@ -1,4 +1,4 @@
-import { ConfigurationError, toConvergeError, type ConvergeError } from '../core/errors.js';
+import { ConfigurationError, readErrorOf, toConvergeError, type ConvergeError } from '../core/errors.js';
 import type { ProviderSession, ReadAllResult, ReadResult } from '../core/provider.js';
 import type { Registry } from '../core/registry.js';
 import type { ResourceRef } from '../core/resource.js';
@@ -16,10 +16,10 @@ class UnavailableSession implements ProviderSession {
     private readonly error: ConvergeError,
   ) {}
   async read(refs: ResourceRef[]): Promise<ReadResult[]> {
-    return refs.map((ref) => ({ ref, error: this.error.message }));
+    return refs.map((ref) => ({ ref, error: readErrorOf(this.error) }));
   }
   async readAll(kinds: string[]): Promise<ReadAllResult> {
-    return { resources: [], failures: kinds.map((kind) => ({ kind, target: this.target, name: '*', message: this.error.message })) };
+    return { resources: [], failures: kinds.map((kind) => ({ kind, target: this.target, name: '*', ...readErrorOf(this.error) })) };
   }
   async apply(): Promise<void> {
     throw this.error;

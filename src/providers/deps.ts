@@ -1,10 +1,10 @@
-import type { ProbotOctokit } from 'probot';
 import type { Logger } from 'pino';
 import type { EtagCache } from './github/etag-cache.js';
 import type { WritePacer } from './github/pacer.js';
 
-/** An Octokit authenticated as one installation, with its base URL already honouring GHE_HOST. */
-export type GitHubClient = InstanceType<typeof ProbotOctokit>;
+import type { GitHubClient } from '../github-app/client.js';
+
+export type { GitHubClient };
 
 /**
  * What the host process hands every provider when it connects a target. Providers take

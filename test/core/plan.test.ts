@@ -120,10 +120,10 @@ describe('computing a plan', () => {
     const plan = await computePlan(
       request({
         desired: [desired('mem.widget', 'a', { size: 1 }), desired('mem.widget', 'b', { size: 1 })],
-        session: () => ({ ...session, read: async (refs) => refs.map((ref) => (ref.name === 'a' ? { ref, error: 'HTTP 500' } : { ref })) }),
+        session: () => ({ ...session, read: async (refs) => refs.map((ref) => (ref.name === 'a' ? { ref, error: { code: 'retryable' as const, retryable: true, message: 'HTTP 500' } } : { ref })) }),
       }),
     );
-    expect(plan.readFailures).toEqual([{ kind: 'mem.widget', target: 'default', name: 'a', message: 'HTTP 500' }]);
+    expect(plan.readFailures).toEqual([{ kind: 'mem.widget', target: 'default', name: 'a', code: 'retryable', retryable: true, message: 'HTTP 500' }]);
     expect(plan.changes.map((c) => c.name)).toEqual(['b']);
   });
 });

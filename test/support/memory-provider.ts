@@ -29,7 +29,7 @@ export class MemoryTarget {
       read: async (refs: ResourceRef[]) => {
         this.calls.read++;
         return refs.map((ref) => {
-          if (this.readFailures.has(resourceKey(ref))) return { ref, error: 'read timed out' };
+          if (this.readFailures.has(resourceKey(ref))) return { ref, error: { code: 'retryable' as const, retryable: true, message: 'read timed out' } };
           const actual = this.state.get(resourceKey(ref));
           return actual ? { ref, actual: structuredClone(actual) } : { ref };
         });
@@ -39,7 +39,7 @@ export class MemoryTarget {
         const all = [...this.state.values()].filter((r) => kinds.includes(r.kind));
         return {
           resources: all.filter((r) => !this.readFailures.has(resourceKey(r))).map((r) => structuredClone(r)),
-          failures: all.filter((r) => this.readFailures.has(resourceKey(r))).map((r) => ({ kind: r.kind, target: r.target, name: r.name, message: 'read timed out' })),
+          failures: all.filter((r) => this.readFailures.has(resourceKey(r))).map((r) => ({ kind: r.kind, target: r.target, name: r.name, code: 'retryable' as const, retryable: true, message: 'read timed out' })),
         };
       },
       apply: async (change) => {

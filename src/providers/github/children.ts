@@ -1,7 +1,9 @@
+import { readErrorOf } from '../../core/errors.js';
+import { readError } from '../../core/errors.js';
 import type { ReadFailure } from '../../core/plan-types.js';
 import type { ReadAllResult, ReadResult } from '../../core/provider.js';
 import { resourceKey, type ActualResource, type ResourceRef } from '../../core/resource.js';
-import { readFailureMessage, toGitHubError } from './errors.js';
+import { readFailure, toGitHubError } from './errors.js';
 import { mapLimit } from './fields.js';
 import type { GitHubContext } from './kind.js';
 import { repositoryNames } from './lists.js';
@@ -26,7 +28,7 @@ export async function readChildren<Live>(refs: ResourceRef[], ctx: GitHubContext
   const results: ReadResult[] = [];
   for (const ref of refs) {
     const parts = splitChildName(ref.name);
-    if (!parts) results.push({ ref, error: `${resourceKey(ref)}: not a name of the form <parent>/<${lister.noun}>.` });
+    if (!parts) results.push({ ref, error: readError('configuration', `${resourceKey(ref)}: not a name of the form <parent>/<${lister.noun}>.`) });
     else pushTo(byParent, parts.parent, { ref, child: parts.child });
   }
   const groups = await mapLimit([...byParent], ctx.readConcurrency, async ([parent, wanted]): Promise<ReadResult[]> => {
@@ -43,11 +45,11 @@ export async function readChildren<Live>(refs: ResourceRef[], ctx: GitHubContext
           const other = folded.get(child.toLowerCase());
           if (!other) return { ref };
           const verdict = caseMismatch(lister.noun, child, lister.key(other), asked);
-          return verdict === 'absent' ? { ref } : { ref, error: `${resourceKey(ref)}: ${verdict}` };
+          return verdict === 'absent' ? { ref } : { ref, error: readError('conflict', `${resourceKey(ref)}: ${verdict}`) };
         }),
       );
     } catch (error) {
-      return wanted.map(({ ref }) => ({ ref, error: readFailureMessage(error, resourceKey(ref)) }));
+      return wanted.map(({ ref }) => ({ ref, error: readFailure(error, resourceKey(ref)) }));
     }
   });
   return [...results, ...groups.flat()];
@@ -74,7 +76,7 @@ export async function readChildrenOfEveryRepository<Live>(kind: string, ctx: Git
       const failure = toGitHubError(error, resourceKey(scope), 'read');
       // A rate limit hits every repository alike: the whole run waits and retries instead.
       if (failure.code === 'rate-limited') throw failure;
-      failures.push({ ...scope, message: failure.message });
+      failures.push({ ...scope, ...readErrorOf(failure) });
       return [];
     }
   });

@@ -5,7 +5,9 @@ import {
   RateLimitedError,
   RejectedError,
   RetryableError,
+  readErrorOf,
 } from '../../core/errors.js';
+import type { ReadError } from '../../core/plan-types.js';
 import { isWriteRedirected, redirectedWriteError } from './moved.js';
 
 /**
@@ -178,9 +180,9 @@ export function toGitHubError(error: unknown, resource: string | undefined, oper
   return new ConvergeError('internal', `${subject}: unexpected HTTP ${status} from GitHub${suffix}`, options);
 }
 
-/** For reads: the sentence a plan shows for a resource that could not be read. */
-export function readFailureMessage(error: unknown, resource: string): string {
-  return toGitHubError(error, resource, 'read').message;
+/** For reads: why a resource could not be read, typed, with the sentence a plan shows. */
+export function readFailure(error: unknown, resource: string): ReadError {
+  return readErrorOf(toGitHubError(error, resource, 'read'));
 }
 
 export function missingOrganization(org: string): ConfigurationError {

@@ -1,9 +1,10 @@
+import { readError } from '../../core/errors.js';
 import { ConfigurationError } from '../../core/errors.js';
 import type { Change } from '../../core/plan-types.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { ProviderSession, ReadAllOptions, ReadAllResult, ReadResult } from '../../core/provider.js';
 import { resourceKey, type DesiredResource, type ResourceRef } from '../../core/resource.js';
-import { readFailureMessage, toGitHubError } from './errors.js';
+import { readFailure, toGitHubError } from './errors.js';
 import type { BulkReader, GitHubContext, GitHubKind } from './kind.js';
 import { validateReferences } from './validate.js';
 import { pushTo } from '../../core/collections.js';
@@ -26,11 +27,11 @@ export class GitHubSession implements ProviderSession {
     const results = await Promise.all(
       [...byKind].map(async ([kindName, group]): Promise<ReadResult[]> => {
         const kind = this.kinds.get(kindName);
-        if (!kind) return group.map((ref) => ({ ref, error: `${resourceKey(ref)}: the github provider has no kind ${kindName}.` }));
+        if (!kind) return group.map((ref) => ({ ref, error: readError('configuration', `${resourceKey(ref)}: the github provider has no kind ${kindName}.`) }));
         try {
           return await kind.read(group, this.ctx);
         } catch (error) {
-          return group.map((ref) => ({ ref, error: readFailureMessage(error, resourceKey(ref)) }));
+          return group.map((ref) => ({ ref, error: readFailure(error, resourceKey(ref)) }));
         }
       }),
     );

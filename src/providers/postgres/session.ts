@@ -1,3 +1,4 @@
+import { readError, readErrorOf } from '../../core/errors.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { Change, ReadFailure } from '../../core/plan-types.js';
 import type { ProviderSession, ReadAllResult, ReadResult } from '../../core/provider.js';
@@ -37,11 +38,11 @@ export class PostgresSession implements ProviderSession {
     const kinds = new Set<KindName>();
     const databases = new Set<string>();
     refs.forEach((ref, index) => {
-      if (!isKindName(ref.kind)) return void (results[index]!.error = `postgres has no kind ${ref.kind}`);
+      if (!isKindName(ref.kind)) return void (results[index]!.error = readError('configuration', `postgres has no kind ${ref.kind}`));
       const parts = parseName(ref.kind, ref.name);
-      if (typeof parts === 'string') return void (results[index]!.error = parts);
+      if (typeof parts === 'string') return void (results[index]!.error = readError('configuration', parts));
       const problem = scopeProblem(this.ctx.scope, ref.kind, parts);
-      if (problem) return void (results[index]!.error = `postgres target "${this.target}": ${problem}`);
+      if (problem) return void (results[index]!.error = readError('configuration', `postgres target "${this.target}": ${problem}`));
       wanted.push({ index, kind: ref.kind, parts: parts as Required<NameParts> });
       kinds.add(ref.kind);
       if (IN_DATABASE.has(ref.kind)) databases.add(parts.database!);
@@ -52,8 +53,8 @@ export class PostgresSession implements ProviderSession {
     try {
       catalog = await readCatalog(this.ctx.connection, this.ctx.scope, needsFor(kinds, databases));
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      for (const { index } of wanted) results[index]!.error = message;
+      const reason = readErrorOf(error);
+      for (const { index } of wanted) results[index]!.error = reason;
       return results;
     }
     const state = new LiveState(catalog, this.ctx.scope, this.target);
@@ -63,7 +64,7 @@ export class PostgresSession implements ProviderSession {
       const result = results[index]!;
       const contents = IN_DATABASE.has(kind) ? catalog.contents.get(parts.database) : undefined;
       if (contents && 'error' in contents) {
-        result.error = contents.error;
+        result.error = readError('connection', contents.error);
         continue;
       }
       const actual = live.get(key(kind, result.ref.name)) ?? state.empty(kind, parts);
@@ -79,14 +80,14 @@ export class PostgresSession implements ProviderSession {
     try {
       catalog = await readCatalog(this.ctx.connection, this.ctx.scope, needsFor(kinds, inDatabase.length > 0 ? 'all' : new Set()));
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return { resources: [], failures: [...kinds].map((kind) => ({ kind, target: this.target, name: '*', message })) };
+      const reason = readErrorOf(error);
+      return { resources: [], failures: [...kinds].map((kind) => ({ kind, target: this.target, name: '*', ...reason })) };
     }
     const state = new LiveState(catalog, this.ctx.scope, this.target);
     const failures: ReadFailure[] = [];
     for (const [database, contents] of catalog.contents) {
       if (!('error' in contents)) continue;
-      for (const kind of inDatabase) failures.push({ kind, target: this.target, name: `${joinName([database])}/*`, message: contents.error });
+      for (const kind of inDatabase) failures.push({ kind, target: this.target, name: `${joinName([database])}/*`, ...readError('connection', contents.error) });
     }
     return { resources: [...kinds].flatMap((kind) => state.all(kind)), failures };
   }

@@ -55,7 +55,7 @@ describe('size budget', () => {
       fields: c.fields.map((f) => ({ ...f, after: '説明🎉'.repeat(500) })),
     }));
     const output = renderPlan({
-      plan: plan(changes, { readFailures: changes.slice(0, 500).map((c) => ({ ...c, message: '読み取り失敗😱'.repeat(100) })) }),
+      plan: plan(changes, { readFailures: changes.slice(0, 500).map((c) => ({ ...c, code: 'retryable' as const, retryable: true, message: '読み取り失敗😱'.repeat(100) })) }),
       context: { description: '差分 🧪'.repeat(200) },
     });
     expectWithinLimits(output);
@@ -78,7 +78,7 @@ describe('size budget', () => {
     const output = renderPlan({
       plan: plan(changes, {
         diagnostics: changes.map((c, i) => ({ ...error(i + 1, long(i)), resource: long(i) })),
-        readFailures: changes.map((c) => ({ ...c, message: long(0) })),
+        readFailures: changes.map((c) => ({ ...c, code: 'retryable' as const, retryable: true, message: long(0) })),
       }),
       policy: { requestedDeletions: 1_000, capExceeded: true, maxDeletionsPerRun: 5 },
       context: { description: long(0), fileUrl: () => `https://example.com/${long(0)}` },

@@ -117,7 +117,7 @@ describe('renderPlan', () => {
 
   it('fails and names resources that could not be read', () => {
     const output = renderPlan({
-      plan: plan([], { readFailures: [{ kind: 'github.team', target: 'default', name: 'ops', message: 'HTTP 502 from GitHub' }] }),
+      plan: plan([], { readFailures: [{ kind: 'github.team', target: 'default', name: 'ops', code: 'retryable' as const, retryable: true, message: 'HTTP 502 from GitHub' }] }),
     });
     expect(output.conclusion).toBe('failure');
     expect(output.title).toContain('1 resource could not be read');

@@ -44,7 +44,7 @@ describe('renderResults', () => {
   });
 
   it('fails when resources could not be read', () => {
-    const output = renderResults({ results: [], readFailures: [{ kind: 'github.team', target: 'default', name: 'ops', message: 'HTTP 502' }] });
+    const output = renderResults({ results: [], readFailures: [{ kind: 'github.team', target: 'default', name: 'ops', code: 'retryable' as const, retryable: true, message: 'HTTP 502' }] });
     expect(output.conclusion).toBe('failure');
     expect(output.summary).toContain('github.team/ops');
   });

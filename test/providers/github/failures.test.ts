@@ -68,7 +68,7 @@ describe('one resource failing', () => {
     const session = await connectToFake();
     const result = await session.readAll(['github.environment']);
     expect(result.failures).toEqual([
-      { kind: 'github.environment', target: 'default', name: 'b/*', message: 'github.environment/b/*: the app is not allowed to read this on GitHub: Resource not accessible by integration' },
+      { kind: 'github.environment', target: 'default', name: 'b/*', code: 'permission', retryable: false, message: 'github.environment/b/*: the app is not allowed to read this on GitHub: Resource not accessible by integration' },
     ]);
     expect(result.resources.map((r) => r.name)).toEqual(['a/production']);
   });

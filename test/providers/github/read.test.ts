@@ -44,7 +44,7 @@ describe('targeted reads of repositories', () => {
     const results = await session.read([repo('gone'), repo('broken'), repo('fine')]);
     const byName = new Map(results.map((r) => [r.ref.name, r]));
     expect(byName.get('gone')).toEqual({ ref: repo('gone') });
-    expect(byName.get('broken')!.error).toBe('github.repository/broken: GitHub failed with HTTP 502: Bad Gateway');
+    expect(byName.get('broken')!.error).toEqual({ code: 'retryable', retryable: true, message: 'github.repository/broken: GitHub failed with HTTP 502: Bad Gateway' });
     expect(byName.get('fine')!.actual?.name).toBe('fine');
   });
 
@@ -62,7 +62,8 @@ describe('targeted reads of repositories', () => {
     api().get('/repos/acme/API').reply(200, restRepo('api'));
     const { session } = await connect();
     const [result] = await session.read([repo('API')]);
-    expect(result!.error).toMatch(/exists on GitHub as "api": names must match exactly/);
+    expect(result!.error).toMatchObject({ code: 'conflict', retryable: false });
+    expect(result!.error?.message).toMatch(/exists on GitHub as "api": names must match exactly/);
   });
 
   it('sends If-None-Match and reuses the cached body on 304', async () => {
@@ -103,7 +104,8 @@ describe('targeted reads of labels', () => {
     const { session } = await connect();
     const results = await session.read([label('new/bug'), label('down/bug')]);
     expect(results.find((r) => r.ref.name === 'new/bug')).toEqual({ ref: label('new/bug') });
-    expect(results.find((r) => r.ref.name === 'down/bug')!.error).toMatch(/github\.label\/down\/bug: GitHub failed with HTTP 500/);
+    expect(results.find((r) => r.ref.name === 'down/bug')!.error).toMatchObject({ code: 'retryable', retryable: true });
+    expect(results.find((r) => r.ref.name === 'down/bug')!.error?.message).toMatch(/github\.label\/down\/bug: GitHub failed with HTTP 500/);
   });
 
   it('does not read labels through a renamed repository\'s redirect', async () => {
@@ -120,6 +122,6 @@ describe('targeted reads of labels', () => {
     expect(renaming.find((r) => r.ref.name === 'api/bug')).toEqual({ ref: label('api/bug') });
     expect(renaming.find((r) => r.ref.name === 'api/Bug')!.actual).toBeDefined();
     const [alone] = await session.read([label('api/bug')]);
-    expect(alone!.error).toMatch(/exists on GitHub as "Bug"/);
+    expect(alone!.error?.message).toMatch(/exists on GitHub as "Bug"/);
   });
 });

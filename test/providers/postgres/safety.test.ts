@@ -158,7 +158,8 @@ describe('postgres provider safety', () => {
     for (const bad of ['template0', 'template1']) expect([...parts.database], bad).not.toContain(bad);
 
     const [read] = await session.read([{ kind: 'postgres.role', target: 'default', name: 'postgres' }]);
-    expect(read!.error).toContain('never managed');
+    expect(read!.error).toMatchObject({ code: 'configuration', retryable: false });
+    expect(read!.error?.message).toContain('never managed');
     const ignored = resource('postgres.role', `${p}ignored`, { login: true });
     expect((await session.validate!([ignored])).map((d) => d.code)).toEqual(['postgres.out-of-scope']);
     const change = { kind: 'postgres.role', target: 'default', name: `${p}ignored`, action: 'delete' as const, fields: [], origin: 'extraneous' as const, owners: [] };

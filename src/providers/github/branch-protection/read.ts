@@ -1,6 +1,7 @@
+import { readError } from '../../../core/errors.js';
 import type { ReadResult } from '../../../core/provider.js';
 import { resourceKey, type ResourceRef } from '../../../core/resource.js';
-import { readFailureMessage } from '../errors.js';
+import { readFailure } from '../errors.js';
 import type { GitHubContext } from '../kind.js';
 import { splitChildName } from '../names.js';
 import { fetchProtections, protectionFromLive } from './graphql.js';
@@ -16,7 +17,7 @@ export async function readBranchProtections(refs: ResourceRef[], ctx: GitHubCont
   for (const ref of refs) {
     const parts = splitChildName(ref.name);
     if (parts) wanted.push({ ref, repo: parts.parent, pattern: parts.child });
-    else results.push({ ref, error: `${resourceKey(ref)}: not a name of the form <repository>/<branch pattern>.` });
+    else results.push({ ref, error: readError('configuration', `${resourceKey(ref)}: not a name of the form <repository>/<branch pattern>.`) });
   }
   if (wanted.length === 0) return results;
   try {
@@ -26,7 +27,7 @@ export async function readBranchProtections(refs: ResourceRef[], ctx: GitHubCont
       results.push(rule ? { ref, actual: { kind: ref.kind, target: ref.target, name: ref.name, spec: protectionFromLive(rule) } } : { ref });
     }
   } catch (error) {
-    results.push(...wanted.map(({ ref }) => ({ ref, error: readFailureMessage(error, resourceKey(ref)) })));
+    results.push(...wanted.map(({ ref }) => ({ ref, error: readFailure(error, resourceKey(ref)) })));
   }
   return results;
 }

@@ -1,6 +1,7 @@
+import { readError } from '../../../core/errors.js';
 import type { ReadResult } from '../../../core/provider.js';
 import { resourceKey, type ResourceRef } from '../../../core/resource.js';
-import { readFailureMessage } from '../errors.js';
+import { readFailure } from '../errors.js';
 import { mapLimit } from '../fields.js';
 import type { GitHubContext } from '../kind.js';
 import { splitLabelName } from '../names.js';
@@ -21,7 +22,7 @@ export async function readLabels(refs: ResourceRef[], ctx: GitHubContext): Promi
   for (const ref of refs) {
     const parts = splitLabelName(ref.name);
     if (!parts) {
-      results.push({ ref, error: `${resourceKey(ref)}: not a label name (<repository>/<label>).` });
+      results.push({ ref, error: readError('configuration', `${resourceKey(ref)}: not a label name (<repository>/<label>).`) });
       continue;
     }
     pushTo(byRepo, parts.repo, { ref, label: parts.label });
@@ -31,7 +32,7 @@ export async function readLabels(refs: ResourceRef[], ctx: GitHubContext): Promi
     try {
       labels = await listLabels(ctx, repo);
     } catch (error) {
-      return wanted.map(({ ref }) => ({ ref, error: readFailureMessage(error, resourceKey(ref)) }));
+      return wanted.map(({ ref }) => ({ ref, error: readFailure(error, resourceKey(ref)) }));
     }
     if (!labels) return wanted.map(({ ref }) => ({ ref }));
     const exact = new Map(labels.map((l) => [l.name, l]));
@@ -43,7 +44,7 @@ export async function readLabels(refs: ResourceRef[], ctx: GitHubContext): Promi
       const other = folded.get(label.toLowerCase());
       if (!other) return { ref };
       const verdict = caseMismatch('label', label, other.name, asked);
-      return verdict === 'absent' ? { ref } : { ref, error: `${resourceKey(ref)}: ${verdict}` };
+      return verdict === 'absent' ? { ref } : { ref, error: readError('conflict', `${resourceKey(ref)}: ${verdict}`) };
     });
   });
   return [...results, ...groups.flat()];

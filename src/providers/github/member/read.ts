@@ -1,6 +1,6 @@
 import type { ReadAllResult, ReadResult } from '../../../core/provider.js';
 import { resourceKey, type ResourceRef } from '../../../core/resource.js';
-import { readFailureMessage } from '../errors.js';
+import { readFailure } from '../errors.js';
 import type { BulkReader, GitHubContext } from '../kind.js';
 import { listAll } from '../lists.js';
 
@@ -29,7 +29,7 @@ export async function readMembers(refs: ResourceRef[], ctx: GitHubContext): Prom
       return role ? { ref, actual: { kind: ref.kind, target: ref.target, name: ref.name, spec: { role } } } : { ref };
     });
   } catch (error) {
-    return refs.map((ref) => ({ ref, error: readFailureMessage(error, resourceKey(ref)) }));
+    return refs.map((ref) => ({ ref, error: readFailure(error, resourceKey(ref)) }));
   }
 }
 

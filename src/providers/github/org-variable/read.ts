@@ -1,6 +1,6 @@
 import type { ReadAllResult, ReadResult } from '../../../core/provider.js';
 import { resourceKey, type ResourceRef } from '../../../core/resource.js';
-import { readFailureMessage } from '../errors.js';
+import { readFailure } from '../errors.js';
 import { compact, mapLimit } from '../fields.js';
 import type { BulkReader, GitHubContext } from '../kind.js';
 import { listWrapped } from '../lists.js';
@@ -32,7 +32,7 @@ export async function readOrgVariables(refs: ResourceRef[], ctx: GitHubContext):
   try {
     live = await listOrgVariables(ctx);
   } catch (error) {
-    return refs.map((ref) => ({ ref, error: readFailureMessage(error, resourceKey(ref)) }));
+    return refs.map((ref) => ({ ref, error: readFailure(error, resourceKey(ref)) }));
   }
   return orgVariablesFrom(refs, ctx, live);
 }
@@ -46,7 +46,7 @@ function orgVariablesFrom(refs: ResourceRef[], ctx: GitHubContext, variables: Li
     try {
       return { ref, actual: { kind: ref.kind, target: ref.target, name: ref.name, spec: await specOf(ctx, found) } };
     } catch (error) {
-      return { ref, error: readFailureMessage(error, resourceKey(ref)) };
+      return { ref, error: readFailure(error, resourceKey(ref)) };
     }
   });
 }
@@ -58,7 +58,7 @@ export const orgVariables: BulkReader = {
     const results = await orgVariablesFrom(live.map((v) => ({ kind: 'github.org-variable', target: ctx.target, name: v.name })), ctx, live);
     return {
       resources: results.flatMap((r) => (r.actual ? [r.actual] : [])),
-      failures: results.flatMap((r) => (r.error !== undefined ? [{ ...r.ref, message: r.error }] : [])),
+      failures: results.flatMap((r) => (r.error !== undefined ? [{ ...r.ref, ...r.error }] : [])),
     };
   },
 };

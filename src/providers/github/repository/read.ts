@@ -1,7 +1,8 @@
+import { readError } from '../../../core/errors.js';
 import type { ReadResult } from '../../../core/provider.js';
 import { resourceKey, type ResourceRef } from '../../../core/resource.js';
 import type { Fetched } from '../conditional.js';
-import { readFailureMessage } from '../errors.js';
+import { readFailure } from '../errors.js';
 import { mapLimit } from '../fields.js';
 import type { GitHubContext } from '../kind.js';
 import { sameName } from '../names.js';
@@ -34,11 +35,11 @@ export async function readRepositories(refs: ResourceRef[], ctx: GitHubContext):
       if (!got) return { ref };
       if (got.data.name !== ref.name) {
         const verdict = caseMismatch('repository', ref.name, got.data.name, asked);
-        return verdict === 'absent' ? { ref } : { ref, error: verdict };
+        return verdict === 'absent' ? { ref } : { ref, error: readError('conflict', verdict) };
       }
       return { ref, actual: { kind: ref.kind, target: ref.target, name: ref.name, spec: repositoryFromRest(got.data) } };
     } catch (error) {
-      return { ref, error: readFailureMessage(error, resourceKey(ref)) };
+      return { ref, error: readFailure(error, resourceKey(ref)) };
     }
   });
 }

@@ -1,7 +1,7 @@
 import type { ReadAllResult, ReadResult } from '../../../core/provider.js';
 import { resourceKey, type ResourceRef } from '../../../core/resource.js';
 import { readChildren, readChildrenOfEveryRepository, type ChildLister } from '../children.js';
-import { readFailureMessage } from '../errors.js';
+import { readFailure } from '../errors.js';
 import { mapLimit } from '../fields.js';
 import type { BulkReader, GitHubContext } from '../kind.js';
 import { rulesetFromRest, type RestRuleset } from './live.js';
@@ -32,7 +32,7 @@ export async function readOrgRulesets(refs: ResourceRef[], ctx: GitHubContext): 
   try {
     live = (await listRulesets(ctx, orgScope, undefined)) ?? [];
   } catch (error) {
-    return refs.map((ref) => ({ ref, error: readFailureMessage(error, resourceKey(ref)) }));
+    return refs.map((ref) => ({ ref, error: readFailure(error, resourceKey(ref)) }));
   }
   return orgRulesetsFrom(refs, ctx, live);
 }
@@ -46,7 +46,7 @@ function orgRulesetsFrom(refs: ResourceRef[], ctx: GitHubContext, live: RestRule
       const full = await getRuleset(ctx, orgScope, undefined, summary.id);
       return { ref, actual: { kind: ref.kind, target: ref.target, name: ref.name, spec: await rulesetFromRest(ctx, full ?? summary) } };
     } catch (error) {
-      return { ref, error: readFailureMessage(error, resourceKey(ref)) };
+      return { ref, error: readFailure(error, resourceKey(ref)) };
     }
   });
 }
@@ -58,7 +58,7 @@ export const orgRulesets: BulkReader = {
     const results = await orgRulesetsFrom(live.map((r) => ({ kind: 'github.org-ruleset', target: ctx.target, name: r.name })), ctx, live);
     return {
       resources: results.flatMap((r) => (r.actual ? [r.actual] : [])),
-      failures: results.flatMap((r) => (r.error !== undefined ? [{ ...r.ref, message: r.error }] : [])),
+      failures: results.flatMap((r) => (r.error !== undefined ? [{ ...r.ref, ...r.error }] : [])),
     };
   },
 };

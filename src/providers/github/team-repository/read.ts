@@ -1,6 +1,7 @@
+import { readError } from '../../../core/errors.js';
 import type { ReadResult } from '../../../core/provider.js';
 import { resourceKey, type ResourceRef } from '../../../core/resource.js';
-import { readFailureMessage } from '../errors.js';
+import { readFailure } from '../errors.js';
 import type { GitHubContext } from '../kind.js';
 import { splitChildName } from '../names.js';
 import { permissionOf } from '../permissions.js';
@@ -14,7 +15,7 @@ export async function readTeamRepositories(refs: ResourceRef[], ctx: GitHubConte
   for (const ref of refs) {
     const parts = splitChildName(ref.name);
     if (parts) wanted.push({ ref, team: parts.parent, repo: parts.child });
-    else results.push({ ref, error: `${resourceKey(ref)}: not a name of the form <team>/<repository>.` });
+    else results.push({ ref, error: readError('configuration', `${resourceKey(ref)}: not a name of the form <team>/<repository>.`) });
   }
   if (wanted.length === 0) return results;
   try {
@@ -29,10 +30,10 @@ export async function readTeamRepositories(refs: ResourceRef[], ctx: GitHubConte
       }
       const other = grants.find((g) => g.node.name.toLowerCase() === repo.toLowerCase());
       const verdict = other ? caseMismatch('repository', repo, other.node.name, asked) : 'absent';
-      results.push(verdict === 'absent' ? { ref } : { ref, error: `${resourceKey(ref)}: ${verdict}` });
+      results.push(verdict === 'absent' ? { ref } : { ref, error: readError('conflict', `${resourceKey(ref)}: ${verdict}`) });
     }
   } catch (error) {
-    results.push(...wanted.map(({ ref }) => ({ ref, error: readFailureMessage(error, resourceKey(ref)) })));
+    results.push(...wanted.map(({ ref }) => ({ ref, error: readFailure(error, resourceKey(ref)) })));
   }
   return results;
 }

@@ -1,6 +1,6 @@
 import type { ReadResult } from '../../../core/provider.js';
 import { resourceKey, type ResourceRef } from '../../../core/resource.js';
-import { readFailureMessage } from '../errors.js';
+import { readFailure } from '../errors.js';
 import type { GitHubContext } from '../kind.js';
 import { fetchTeams } from './graphql.js';
 import { teamFromLive } from './live.js';
@@ -14,6 +14,6 @@ export async function readTeams(refs: ResourceRef[], ctx: GitHubContext): Promis
       return live ? { ref, actual: { kind: ref.kind, target: ref.target, name: ref.name, spec: teamFromLive(live) } } : { ref };
     });
   } catch (error) {
-    return refs.map((ref) => ({ ref, error: readFailureMessage(error, resourceKey(ref)) }));
+    return refs.map((ref) => ({ ref, error: readFailure(error, resourceKey(ref)) }));
   }
 }

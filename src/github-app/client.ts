@@ -1,0 +1,8 @@
+import type { ProbotOctokit } from 'probot';
+
+/**
+ * An Octokit authenticated as one installation, with its base URL already honouring GHE_HOST.
+ * The app's own calls (check runs, comments, issues, the config repo) and the github target
+ * provider both take this client.
+ */
+export type GitHubClient = InstanceType<typeof ProbotOctokit>;
