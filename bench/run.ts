@@ -35,6 +35,8 @@ const PARTS: Part[] = [
   { name: 'webhooks', file: 'parts/webhooks.ts', limitMs: { smoke: 30_000, full: 120_000 }, section: '4. Webhook handling' },
   { name: 'queue', file: 'parts/queue.ts', limitMs: { smoke: 30_000, full: 120_000 }, section: '5. Queue throughput' },
   { name: 'hostile', file: 'parts/hostile.ts', limitMs: { smoke: 120_000, full: 120_000 }, section: '6. Hostile input' },
+  // 1,000 writes per endpoint at GitHub's 180 a minute take about 5.6 minutes.
+  { name: 'writes', file: 'parts/write-pace.ts', limitMs: { smoke: 60_000, full: 900_000 }, section: '7. Write pacing' },
 ];
 
 function runChild(part: Part, size: BenchSize): Promise<PartResult> {

@@ -13,7 +13,7 @@ import { loadModel } from '../../src/config/load.js';
 import { hasErrors } from '../../src/core/diagnostics.js';
 import type { Provider, ProviderSession } from '../../src/core/provider.js';
 import { Registry } from '../../src/core/registry.js';
-import { renderPlan } from '../../src/core/render/index.js';
+import { renderPlan } from '../../src/github-app/render/index.js';
 import { resourceKey } from '../../src/core/resource.js';
 import { runPlan } from '../../src/engine/run.js';
 import type { ProviderDeps } from '../../src/providers/deps.js';

@@ -11,7 +11,7 @@ import { createRegistry } from '../../src/providers/index.js';
 import { createRedis, type RedisConnection } from '../../src/queue/connection.js';
 import type { FullRunJob } from '../../src/queue/jobs.js';
 import { Queues } from '../../src/queue/queues.js';
-import { readEnv } from '../../src/settings/env.js';
+import { readEnv } from '../../src/env/app-env.js';
 import type { WorkerContext } from '../../src/worker/context.js';
 import { startWorkers, type RunningWorkers } from '../../src/worker/index.js';
 import { runPart } from '../support/child.js';

@@ -13,7 +13,7 @@ import { Probot, ProbotOctokit } from 'probot';
 import { convergeApp } from '../../src/app/index.js';
 import { createRedis } from '../../src/queue/connection.js';
 import { Queues } from '../../src/queue/queues.js';
-import { readEnv } from '../../src/settings/env.js';
+import { readEnv } from '../../src/env/app-env.js';
 import { atRepo, example, sign } from '../../test/support/webhooks.js';
 import { runPart } from '../support/child.js';
 import { CONFIG_REPO, ORG } from '../support/model.js';

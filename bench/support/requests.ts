@@ -12,6 +12,8 @@ export interface RequestSplit {
   targetWrites: number;
   /** The app's own reporting: check runs, PR comments, drift issues, permission checks. */
   checksAndComments: number;
+  /** The app's own token requests (`/app/...`): app-authenticated, outside the installation's budget. */
+  auth: number;
   /** REST answers 304 Not Modified (free). */
   notModified: number;
   /** REST requests counted against the primary limit (not 304; codeload is not the API). */
@@ -35,6 +37,7 @@ export function splitRequests(records: readonly RequestRecord[], org: string, co
     targetReads: 0,
     targetWrites: 0,
     checksAndComments: 0,
+    auth: 0,
     notModified: 0,
     restCounted: 0,
     graphqlCalls: 0,
@@ -57,6 +60,10 @@ export function splitRequests(records: readonly RequestRecord[], org: string, co
       else split.targetReads++;
       continue;
     }
+    if (path.startsWith('/app/')) {
+      split.auth++;
+      continue;
+    }
     if (record.etag304) split.notModified++;
     else split.restCounted++;
     if (path === configPrefix || path.startsWith(`${configPrefix}/`)) {
@@ -73,6 +80,7 @@ export function splitRequests(records: readonly RequestRecord[], org: string, co
 export function describeSplit(split: RequestSplit): string {
   return (
     `config ${split.configReads} · target reads ${split.targetReads} · target writes ${split.targetWrites} · checks/comments ${split.checksAndComments}` +
+    (split.auth > 0 ? ` · installation token ${split.auth}` : '') +
     (split.notModified > 0 ? ` · ${split.notModified} answered 304` : '')
   );
 }

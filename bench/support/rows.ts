@@ -36,11 +36,13 @@ export interface BenchSize {
   queueJobs: number;
   /** Injected latency per request for the wall-time measurement. */
   latencyMs: number;
+  /** Writes per endpoint in the write-pace measurement (label PATCHes, repository PATCHes). */
+  pacedWrites: number;
 }
 
 export const SIZES: Record<BenchSize['name'], BenchSize> = {
-  full: { name: 'full', repositories: 5_000, engineResources: 100_000, webhookDeliveries: 500, queueJobs: 2_000, latencyMs: 50 },
-  smoke: { name: 'smoke', repositories: 50, engineResources: 2_000, webhookDeliveries: 30, queueJobs: 100, latencyMs: 50 },
+  full: { name: 'full', repositories: 5_000, engineResources: 100_000, webhookDeliveries: 500, queueJobs: 2_000, latencyMs: 50, pacedWrites: 1_000 },
+  smoke: { name: 'smoke', repositories: 50, engineResources: 2_000, webhookDeliveries: 30, queueJobs: 100, latencyMs: 50, pacedWrites: 20 },
 };
 
 export function check(value: number, comparison: '<' | '<=' | '>=', limit: number): Status {

@@ -1,7 +1,7 @@
 import type { ApplicationFunction, Context } from 'probot';
 import type { Queues } from '../queue/queues.js';
 import type { RepoJob } from '../queue/jobs.js';
-import type { AppEnv } from '../settings/env.js';
+import type { AppEnv } from '../env/app-env.js';
 import { parseFullRunCommand } from './commands.js';
 import {
   CheckRunEvent,

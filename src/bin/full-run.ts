@@ -1,8 +1,9 @@
 import { ConfigurationError } from '../core/errors.js';
+import { repositoryInstallation } from '../github-app/index.js';
 import { createAppProbot, createLogger, isRegistered, readProbotSettings } from '../github-app/probot.js';
 import { connectRedis } from '../queue/connection.js';
 import { Queues } from '../queue/queues.js';
-import { readEnv } from '../settings/env.js';
+import { readEnv } from '../env/app-env.js';
 
 /**
  * `npm run full-run -- owner/repo [--allow-deletions]`: enqueue a full reconciliation of a
@@ -18,18 +19,15 @@ async function main(args: string[]): Promise<void> {
   if (!isRegistered(settings)) throw new ConfigurationError('APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) are required to find the installation of the config repo.');
   const probot = createAppProbot(settings, await createLogger({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }));
   const app = await probot.auth();
-  const installation = await app.rest.apps.getRepoInstallation({ owner, repo }).then(
-    (response) => response.data,
-    (error: { status?: number }) => {
-      if (error.status === 404) throw new ConfigurationError(`The app is not installed on ${owner}/${repo} (or the repository does not exist).`);
-      throw new ConfigurationError(`GitHub at ${settings.baseUrl} did not answer the installation lookup (${String((error as Error).message)}): check APP_ID, PRIVATE_KEY and GHE_HOST.`);
-    },
-  );
+  const installationId = await repositoryInstallation(app, { owner, repo }).catch((error: unknown) => {
+    throw new ConfigurationError(`GitHub at ${settings.baseUrl} did not answer the installation lookup (${String((error as Error).message)}): check APP_ID, PRIVATE_KEY and GHE_HOST.`);
+  });
+  if (installationId === undefined) throw new ConfigurationError(`The app is not installed on ${owner}/${repo} (or the repository does not exist).`);
   const redis = await connectRedis({ url: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true', role: 'producer' });
   const queues = new Queues(redis, env.CONVERGE_QUEUE_PREFIX);
   try {
     await queues.enqueueFullRun({
-      installationId: installation.id,
+      installationId,
       owner,
       repo,
       reason: 'manual',

@@ -8,7 +8,7 @@ import { createRegistry } from '../providers/index.js';
 import { connectRedis } from '../queue/connection.js';
 import { Queues } from '../queue/queues.js';
 import { syncSchedule } from '../queue/schedules.js';
-import { readEnv } from '../settings/env.js';
+import { readEnv } from '../env/app-env.js';
 import { startWebServer } from '../web/server.js';
 import { createOpsHandler, redisReady, startOpsServer, watchQueues, webhookDeliveries } from '../ops/index.js';
 import { catchUpOnStart } from '../worker/catch-up.js';
@@ -56,7 +56,7 @@ async function main(role: Role, log: Logger): Promise<Stop[]> {
         env,
         processEnv: process.env,
         log: log.child({ role: 'worker' }),
-        onSettings: (job, repoSettings) => syncSchedule(producer.converge, job, repoSettings),
+        onRepoConfig: (job, config) => syncSchedule(producer.converge, job, config),
         // Progress counts only this app's own apply check runs; without any, a full run catches up.
         appId: settings.appId,
         enqueueFullRun: (job) => producer.enqueueFullRun(job),

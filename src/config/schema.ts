@@ -47,8 +47,12 @@ const Scope = z.strictObject({
   exclude: z.array(z.string().min(1)).default([]),
 });
 
-/** `converge.yml` at the config repo root. Every field has a default. */
-export const Settings = z.strictObject({
+/**
+ * The repo config: `converge.yml` at the config repo root, which says how Converge treats
+ * this config repo (providers and their targets, schedule, drift, prune, scope). Every field
+ * has a default.
+ */
+export const RepoConfig = z.strictObject({
   /**
    * Enabled providers. A provider's value is either its single target's settings or
    * `{ targets: { name: settings } }` for several targets.
@@ -91,6 +95,8 @@ export const Settings = z.strictObject({
    */
   plans: z.strictObject({ forks: z.boolean().default(false) }).default({ forks: false }),
 });
-export type Settings = z.infer<typeof Settings>;
+export type RepoConfig = z.infer<typeof RepoConfig>;
 
-export const SETTINGS_FILE = 'converge.yml';
+/** Where the repo config lives: the config repo's root. */
+export const REPO_CONFIG_FILE = 'converge.yml';
+

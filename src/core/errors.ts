@@ -3,6 +3,8 @@
  * retried with backoff, a rejected change fails only its own resource, a configuration
  * error stops the run before anything is written. Messages never include secrets.
  */
+import type { ReadError } from './plan-types.js';
+
 export type ErrorCode =
   | 'retryable'
   | 'rate-limited'
@@ -75,20 +77,35 @@ export class ConnectionError extends ConvergeError {
   }
 }
 
-/** Wrap anything thrown into a ConvergeError without losing the original as `cause`. */
+/**
+ * Wrap anything thrown into a ConvergeError without losing the original as `cause`. A value
+ * that is not a ConvergeError never had its message vetted (a driver's error may quote a
+ * connection string, a library's may quote the data it choked on), and messages reach check
+ * runs, so it gets a generic message naming only its class; the original stays as `cause`
+ * for the logs.
+ */
 export function toConvergeError(error: unknown, resource?: string): ConvergeError {
   if (error instanceof ConvergeError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new ConvergeError('internal', message, { resource, cause: error });
+  const name = error instanceof Error && /^[A-Za-z][A-Za-z0-9_]{0,40}$/.test(error.name) ? error.name : typeof error;
+  return new ConvergeError('internal', `an unexpected error (${name}) stopped this; its message is withheld because it may hold secrets`, { resource, cause: error });
+}
+
+/**
+ * Whether reading again later may succeed. Wider than ConvergeError's `retryable`, which says
+ * whether to retry within the job: a target out of reach (`connection`) stays out of reach
+ * for this job's session, but the next run may well reach it.
+ */
+export function readRetryable(code: ErrorCode): boolean {
+  return code === 'retryable' || code === 'rate-limited' || code === 'connection';
 }
 
 /** What a read failure reports about any thrown value: its code, retryability and message. */
-export function readErrorOf(error: unknown): { code: ErrorCode; retryable: boolean; message: string } {
+export function readErrorOf(error: unknown): ReadError {
   const typed = toConvergeError(error);
-  return { code: typed.code, retryable: typed.retryable, message: typed.message };
+  return { code: typed.code, retryable: readRetryable(typed.code), message: typed.message };
 }
 
 /** A read failure that is not an exception: a name the target cannot hold, a case clash. */
-export function readError(code: ErrorCode, message: string): { code: ErrorCode; retryable: boolean; message: string } {
-  return { code, retryable: false, message };
+export function readError(code: ErrorCode, message: string): ReadError {
+  return { code, retryable: readRetryable(code), message };
 }

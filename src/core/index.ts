@@ -8,4 +8,3 @@ export * from './policy.js';
 export * from './provider.js';
 export * from './registry.js';
 export * from './resource.js';
-export * from './render/index.js';

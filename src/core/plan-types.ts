@@ -60,6 +60,7 @@ export interface ReadFailure extends ResourceRef, ReadError {}
 
 export interface Plan {
   changes: Change[];
+  /** Problems found loading the model and in provider validation (the engine adds them). */
   diagnostics: Diagnostic[];
   readFailures: ReadFailure[];
 }

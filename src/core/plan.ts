@@ -1,6 +1,5 @@
 import { diffSpecs, jsonEqual, omitPaths } from './diff.js';
 import { readErrorOf } from './errors.js';
-import type { Diagnostic } from './diagnostics.js';
 import type { Change, FieldChange, Plan, ReadFailure } from './plan-types.js';
 import type { ProviderSession, ReadProgress, ResourceKind } from './provider.js';
 import type { ActualResource, DesiredResource, Lifecycle, ResourceRef } from './resource.js';
@@ -98,7 +97,7 @@ async function readLive(request: PlanRequest): Promise<Live> {
         } catch (error) {
           // The target could not be listed at all: name it, and keep its resources out of the plan.
           const reason = readErrorOf(error);
-          for (const kind of own) live.failures.set(`${kind}@${target}/*`, { kind, target, name: '*', ...reason });
+          for (const kind of own) live.failures.set(resourceKey({ kind, target, name: '*' }), { kind, target, name: '*', ...reason });
           for (const item of items) if (!item.scopedOnly) live.failures.set(resourceKey(item), { ...refOf(item), ...reason });
         }
       }),
@@ -225,9 +224,10 @@ function planDesired(request: PlanRequest, resource: DesiredResource, live: Live
 /**
  * Compare desired state with live state and return the plan: pure data, nothing written.
  * Read failures are reported per resource; one failure never hides the other resources.
+ * Diagnostics come from loading and provider validation, which the engine runs before this
+ * and adds to the plan, so the plan starts with none.
  */
 export async function computePlan(request: PlanRequest): Promise<Plan> {
-  const diagnostics: Diagnostic[] = [];
   const readFailures: ReadFailure[] = [];
   const live = await readLive(request);
   const failureOf = scopeIndex(live);
@@ -286,5 +286,5 @@ export async function computePlan(request: PlanRequest): Promise<Plan> {
     for (const [key, failure] of live.failures) if (!reported.has(key) && !isFootprint(failure)) readFailures.push(failure);
   }
 
-  return { changes, diagnostics, readFailures };
+  return { changes, diagnostics: [], readFailures };
 }

@@ -3,8 +3,12 @@ import type { Change } from './plan-types.js';
 import type { ResourceKind } from './provider.js';
 import { resourceKey, type ResourceRef } from './resource.js';
 
+/**
+ * What may be deleted in one run. The host builds it from its own configuration (Converge:
+ * `prune` in converge.yml, whose schema holds the defaults); the core has none of its own.
+ */
 export interface DeletionPolicy {
-  /** Delete resources that left the model or were never in it. Off by default. */
+  /** Delete resources that left the model or were never in it. */
   prune: boolean;
   /** Glob patterns on `kind/name` (or on the bare name) that are never deleted. */
   protected: string[];
@@ -28,8 +32,6 @@ export function footprintMatcher(patterns: readonly string[] | undefined): (ref:
   const match = picomatch([...patterns], { dot: true, nocase: true });
   return (ref) => match(resourceKey(ref));
 }
-
-export const DEFAULT_DELETION_POLICY: DeletionPolicy = { prune: false, protected: [], maxDeletionsPerRun: 5 };
 
 export interface PolicyOutcome {
   changes: Change[];

@@ -1,4 +1,3 @@
-import picomatch from 'picomatch';
 import { applyPlan, kindOrderFrom } from '../core/apply.js';
 import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
 import { computePlan } from '../core/plan.js';
@@ -7,7 +6,9 @@ import { applyDeletionPolicy, holdReadOnly, type PolicyOutcome } from '../core/p
 import type { ReadProgress } from '../core/provider.js';
 import type { Registry } from '../core/registry.js';
 import { providerOf, type ResourceRef } from '../core/resource.js';
+import { globFilter } from '../config/globs.js';
 import type { Model } from '../config/load.js';
+import { deletionPolicyOf } from './deletion-policy.js';
 import { selectChanged, type Selection } from './select.js';
 import { Sessions } from './sessions.js';
 import { pushTo } from '../core/collections.js';
@@ -39,24 +40,19 @@ export interface PlanRun {
   sessions: Sessions<unknown>;
 }
 
+/** Which live names full runs manage, per kind (`scope` in converge.yml); every name of a kind it does not name. */
 function scopeMatcher(model: Model): (ref: ResourceRef) => boolean {
-  const matchers = new Map(
-    Object.entries(model.settings.scope).map(([kind, scope]) => {
-      const include = picomatch(scope.include, { dot: true });
-      const exclude = scope.exclude.length > 0 ? picomatch(scope.exclude, { dot: true }) : () => false;
-      return [kind, (name: string) => include(name) && !exclude(name)] as const;
-    }),
-  );
+  const matchers = new Map(Object.entries(model.config.scope).map(([kind, scope]) => [kind, globFilter(scope.include, scope.exclude)] as const));
   return (ref) => matchers.get(ref.kind)?.(ref.name) ?? true;
 }
 
 /**
  * Full runs read every kind named in `scope`, in each target of its provider, even when the
  * model declares none of it: an org that declares no team still hears about stray teams.
- * Kinds no provider knows are left to the settings' own validation.
+ * Kinds no provider knows are left to the repo config's own checks.
  */
 function scopedKinds(model: Model, registry: Registry<unknown>): Array<{ kind: string; target: string }> {
-  return Object.keys(model.settings.scope).flatMap((kind) =>
+  return Object.keys(model.config.scope).flatMap((kind) =>
     registry.kind(kind) ? [...(model.targets.get(providerOf(kind))?.keys() ?? [])].map((target) => ({ kind, target })) : [],
   );
 }
@@ -102,7 +98,7 @@ export async function runPlan<Deps>(input: PlanRunInput<Deps>): Promise<PlanRun>
   if (hasErrors(diagnostics)) return emptyRun(diagnostics, selection, sessions);
 
   const kinds = [...new Set(head.resources.map((r) => r.kind))];
-  const plan = await computePlan({
+  const computed = await computePlan({
     desired: selection.desired,
     removed: selection.removed,
     baseSpecs: selection.baseSpecs,
@@ -112,17 +108,12 @@ export async function runPlan<Deps>(input: PlanRunInput<Deps>): Promise<PlanRun>
     session: (provider, target) => sessions.session(provider, target),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
   });
-  plan.diagnostics.push(...diagnostics);
   // Read-only kinds first, so their differences never count against the deletion cap.
-  const policy = applyDeletionPolicy(holdReadOnly(plan.changes, (kind) => registry.kind(kind)), {
-    prune: head.settings.prune.enabled,
-    protected: head.settings.prune.protected,
-    maxDeletionsPerRun: head.settings.prune.maxDeletionsPerRun,
-    overrideMaxDeletions: input.overrideMaxDeletions ?? false,
-    ...(input.footprint ? { footprint: input.footprint } : {}),
-  });
-  plan.changes = policy.changes;
-  return { plan, policy, selection, sessions };
+  const policy = applyDeletionPolicy(
+    holdReadOnly(computed.changes, (kind) => registry.kind(kind)),
+    deletionPolicyOf(head.config, input),
+  );
+  return { plan: { ...computed, changes: policy.changes, diagnostics }, policy, selection, sessions };
 }
 
 /** Apply a plan built by runPlan through the same sessions. */

@@ -1,5 +1,5 @@
 import type { Model } from '../config/load.js';
-import { SETTINGS_FILE } from '../config/schema.js';
+import { REPO_CONFIG_FILE } from '../config/schema.js';
 import type { RemovedResource } from '../core/plan.js';
 import type { DesiredResource } from '../core/resource.js';
 import { resourceKey } from '../core/resource.js';
@@ -19,7 +19,7 @@ export interface Selection {
  * and gone now are returned as removed, unless a resource now claims them as a previous name.
  */
 export function selectChanged(head: Model, base: Model | undefined, changed: readonly string[] | 'all'): Selection {
-  const everything = changed === 'all' || !base || changed.includes(SETTINGS_FILE);
+  const everything = changed === 'all' || !base || changed.includes(REPO_CONFIG_FILE);
   const keys = everything
     ? new Set([...head.byKey.keys(), ...(base?.byKey.keys() ?? [])])
     : new Set([...head.affectedBy(changed), ...base.affectedBy(changed)]);

@@ -6,3 +6,9 @@ import type { ProbotOctokit } from 'probot';
  * provider both take this client.
  */
 export type GitHubClient = InstanceType<typeof ProbotOctokit>;
+
+/** A repository the app reports to or reads (the config repo). */
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}

@@ -7,6 +7,7 @@
 import { getPrivateKey } from '@probot/get-private-key';
 import { getTransformStream } from '@probot/pino';
 import pino, { type Logger } from 'pino';
+import Bottleneck from 'bottleneck';
 import { Probot, ProbotOctokit } from 'probot';
 import { ConfigurationError } from '../core/errors.js';
 
@@ -62,11 +63,71 @@ export async function createLogger(env: Env = process.env): Promise<Logger> {
   return pino({ level: env.LOG_LEVEL || 'info', name: 'converge', messageKey: env.LOG_MESSAGE_KEY || 'msg' }, transform);
 }
 
+/** GitHub allows 100 concurrent requests per installation, REST and GraphQL together. */
+export const MAX_CONCURRENT_REQUESTS = 100;
+
+/** The plugin's limit handler: true retries the request after `retryAfter` seconds; `retryCount` says how often it was retried already. */
+type LimitHandler = (retryAfter: number, options: { method?: string; url?: string; query?: unknown; request?: { retryCount?: number } }, octokit: { log: { warn(...args: unknown[]): void } }, retryCount: number) => boolean;
+
+/** A GET, or a GraphQL query: never paced, and retried in place when GitHub asks to wait. */
+export function isRead(options: { method?: string; url?: string; query?: unknown }): boolean {
+  const method = (options.method ?? 'GET').toUpperCase();
+  if (method === 'GET' || method === 'HEAD') return true;
+  const graphql = /\/graphql$/.test(new URL(options.url ?? '/', 'http://github.test').pathname);
+  return graphql && typeof options.query === 'string' && !/^\s*mutation\b/.test(options.query);
+}
+
+/** Probot's own handler retries while `retryCount <= 2`; ours keeps that bound, for reads after a secondary limit too. */
+const RATE_LIMIT_RETRIES = 2;
+
+/**
+ * @octokit/plugin-throttling, left as it is, sends every non-GET and every `/graphql` request
+ * (queries too) through one queue per installation, one at a time and a second apart, and
+ * caps all other requests at 10 in flight. Converge paces writes itself, once, with budgets
+ * shared through Redis (providers/github/pacer.ts), so the plugin's write and notification
+ * queues are replaced by groups that never wait, and its global cap is GitHub's own. What the
+ * plugin still does is honour GitHub: after `x-ratelimit-reset` it retries any request (as
+ * Probot does), after `retry-after` (secondary limit) it retries reads; a write that hits the
+ * secondary limit fails to its caller, whose pacer then pauses every process's writes.
+ */
+export function convergeThrottle(): Record<string, unknown> {
+  const unpaced = () => new Bottleneck.Group({ maxConcurrent: null, minTime: 0 });
+  const onRateLimit: LimitHandler = (retryAfter, options, octokit, retryCount) => {
+    octokit.log.warn({ method: options.method, url: options.url, retryAfter, retryCount }, 'GitHub rate limit hit');
+    return retryCount <= RATE_LIMIT_RETRIES;
+  };
+  const onSecondaryRateLimit: LimitHandler = (retryAfter, options, octokit, retryCount) => {
+    octokit.log.warn({ method: options.method, url: options.url, retryAfter, retryCount }, 'GitHub secondary rate limit hit');
+    return isRead(options) && retryCount <= RATE_LIMIT_RETRIES;
+  };
+  return {
+    enabled: true,
+    write: unpaced(),
+    notifications: unpaced(),
+    global: new Bottleneck.Group({ maxConcurrent: MAX_CONCURRENT_REQUESTS, minTime: 0 }),
+    onRateLimit,
+    onSecondaryRateLimit,
+  };
+}
+
+/** One set of groups per process, keyed by installation like the plugin's own. */
+const THROTTLE = convergeThrottle();
+
+/**
+ * ProbotOctokit (the same plugins: throttling, retry, pagination, REST methods, request
+ * logging, config) with Converge's throttling options on every client it makes, including the
+ * installation clients `probot.auth(id)` derives from it.
+ */
+export const ConvergeOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  throttle: { ...(options.throttle as Record<string, unknown> | undefined), ...THROTTLE },
+}));
+
 /**
  * The app's Probot, without Probot's Redis-backed throttling: its Bottleneck datastore breaks
  * for good when Redis is flushed or restarted (ERR SETTINGS_KEY_NOT_FOUND on Redis 7), and
  * Converge already shares write pacing across processes through its own Redis pacer.
- * Octokit's throttling (rate-limit and retry-after handling) and retries stay on.
+ * `ConvergeOctokit` keeps Octokit's rate-limit handling and retries but none of its pacing.
  */
 export function createAppProbot(settings: ProbotSettings & { appId: number; privateKey: string }, log: Logger): Probot {
   return new Probot({
@@ -74,7 +135,7 @@ export function createAppProbot(settings: ProbotSettings & { appId: number; priv
     privateKey: settings.privateKey,
     baseUrl: settings.baseUrl,
     log: log.child({ component: 'probot' }),
-    Octokit: ProbotOctokit,
+    Octokit: ConvergeOctokit,
     ...(settings.webhookSecret ? { secret: settings.webhookSecret } : {}),
   });
 }

@@ -1,4 +1,4 @@
-import type { GitHubClient } from '../providers/deps.js';
+import type { GitHubClient } from '../github-app/client.js';
 import { rateLimitRemaining } from './metrics.js';
 
 type Headers = Record<string, string | number | undefined>;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Settings } from '../config/schema.js';
+import type { RepoConfig } from '../config/schema.js';
 import { repoKey, type ConvergeJob, type FullRunJob, type RepoJob } from './jobs.js';
 
 /** A daily cron at a minute and hour derived from the repo's name, so installs don't all run at once. */
@@ -9,20 +9,20 @@ export function jitteredDailyCron(key: string): string {
   return `${digest[0]! % 60} ${digest[1]! % 24} * * *`;
 }
 
-export function fullRunCron(job: RepoJob, settings: Settings): string {
-  return settings.schedule.fullRun ?? jitteredDailyCron(repoKey(job));
+export function fullRunCron(job: RepoJob, config: RepoConfig): string {
+  return config.schedule.fullRun ?? jitteredDailyCron(repoKey(job));
 }
 
 /**
  * Keep the config repo's full-run job scheduler in line with its converge.yml. Upserting the
  * same scheduler is idempotent, so every convergence can call this.
  */
-export async function syncSchedule(queue: Queue<ConvergeJob | FullRunJob>, job: RepoJob, settings: Settings): Promise<void> {
+export async function syncSchedule(queue: Queue<ConvergeJob | FullRunJob>, job: RepoJob, config: RepoConfig): Promise<void> {
   const id = `full-run:${repoKey(job)}`;
-  if (!settings.schedule.enabled) {
+  if (!config.schedule.enabled) {
     await queue.removeJobScheduler(id);
     return;
   }
   const data: FullRunJob = { installationId: job.installationId, owner: job.owner, repo: job.repo, reason: 'schedule' };
-  await queue.upsertJobScheduler(id, { pattern: fullRunCron(job, settings), tz: 'UTC' }, { name: 'full-run', data });
+  await queue.upsertJobScheduler(id, { pattern: fullRunCron(job, config), tz: 'UTC' }, { name: 'full-run', data });
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { GitHubClient } from '../providers/deps.js';
+import { listInstallations, type GitHubClient } from '../github-app/index.js';
 import type { Queues } from '../queue/queues.js';
 
 /**
@@ -8,12 +8,11 @@ import type { Queues } from '../queue/queues.js';
  * webhooks, a wiped Redis, downtime) is caught up; a repo with nothing new does nothing.
  */
 export async function catchUpOnStart(app: GitHubClient, queues: Queues, configRepo: string, log: Logger): Promise<number> {
-  const installations = await app.paginate(app.rest.apps.listInstallations, { per_page: 100 });
+  const installations = await listInstallations(app);
   let enqueued = 0;
-  for (const installation of installations) {
-    const owner = installation.account && 'login' in installation.account ? installation.account.login : undefined;
-    if (!owner || installation.suspended_at) continue;
-    await queues.enqueueConverge({ installationId: installation.id, owner, repo: configRepo });
+  for (const { id, owner, suspended } of installations) {
+    if (!owner || suspended) continue;
+    await queues.enqueueConverge({ installationId: id, owner, repo: configRepo });
     enqueued++;
   }
   log.info({ installations: installations.length, enqueued }, 'catch-up convergence enqueued');

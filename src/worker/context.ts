@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
-import type { Settings } from '../config/schema.js';
+import type { RepoConfig } from '../config/schema.js';
 import type { Registry } from '../core/registry.js';
 import type { FullRunJob, RepoJob } from '../queue/jobs.js';
-import type { GitHubClient, ProviderDeps } from '../providers/deps.js';
-import type { AppEnv } from '../settings/env.js';
+import type { GitHubClient } from '../github-app/client.js';
+import type { ProviderDeps } from '../providers/deps.js';
+import type { AppEnv } from '../env/app-env.js';
 import { observeRateLimits } from '../ops/rate-limits.js';
 
 /** Everything a job processor needs from its process; built once per worker process. */
@@ -16,7 +17,7 @@ export interface WorkerContext {
   processEnv: Readonly<Record<string, string | undefined>>;
   log: Logger;
   /** Called with each config repo's settings after a convergence loads them (schedules). */
-  onSettings?(job: RepoJob, settings: Settings): Promise<void>;
+  onRepoConfig?(job: RepoJob, config: RepoConfig): Promise<void>;
   /** Shared across the process (and, through Redis, across processes): write pacing, ETag bodies. */
   githubShared?: Pick<NonNullable<ProviderDeps['github']>, 'pacer' | 'etagCache'>;
   /** The app's id: only its own apply check runs count as progress. Default: APP_ID from processEnv. */

@@ -1,17 +1,24 @@
+import { loadModel } from '../config/load.js';
 import { hasErrors } from '../core/diagnostics.js';
 import type { ChangeResult } from '../core/plan-types.js';
-import { renderPlan, renderResults } from '../core/render/index.js';
-import { loadModel } from '../config/load.js';
-import { runApply, runPlan, type PlanRun } from '../engine/run.js';
-import { checkRunUrl, finishCheckRun, startCheckRun } from '../github/check-runs.js';
-import { pullsForCommit, upsertComment } from '../github/comments.js';
-import { findLastConverged, type LastConverged } from '../github/progress.js';
-import { compareCommits, fetchSnapshot, type RepoRef } from '../github/snapshot.js';
+import { runApply, runPlan } from '../engine/run.js';
+import {
+  appGitHubError,
+  compareCommits,
+  defaultBranchHead,
+  fetchSnapshot,
+  findLastConverged,
+  pullsForCommit,
+  upsertComment,
+  type GitHubClient,
+  type LastConverged,
+  type RepoRef,
+} from '../github-app/index.js';
+import { renderPlan, renderResults } from '../github-app/render/index.js';
+import { githubFootprint } from '../providers/github/index.js';
 import type { ConvergeJob } from '../queue/jobs.js';
-import { githubWebUrl } from '../settings/github-host.js';
-import { toGitHubError } from '../providers/github/errors.js';
-import { githubFootprint } from '../providers/github/footprint.js';
 import { providerDeps, type WorkerContext } from './context.js';
+import { withCheckRun } from './job-skeleton.js';
 import { failingKeys, type JobReport } from './job-report.js';
 
 export interface ConvergeOutcome extends JobReport {
@@ -43,15 +50,22 @@ async function enqueueFullRun(context: WorkerContext, job: ConvergeJob, log: Wor
   }
 }
 
+/** The check run is the record; the PR comment is a courtesy and never undoes it. */
+async function commentOnMergedPulls(client: GitHubClient, ref: RepoRef, headSha: string, body: string, log: WorkerContext['log']): Promise<void> {
+  try {
+    for (const pull of await pullsForCommit(client, ref, headSha)) await upsertComment(client, ref, pull, 'apply', body);
+  } catch (error) {
+    log.warn({ err: appGitHubError(error, 'write') }, 'could not comment on the merged pull request');
+  }
+}
+
 async function currentHead(context: WorkerContext, job: ConvergeJob, ref: RepoRef) {
   const client = await context.auth(job.installationId);
   try {
-    const { data: repo } = await client.rest.repos.get({ owner: ref.owner, repo: ref.repo });
-    const { data: branch } = await client.rest.repos.getBranch({ ...ref, branch: repo.default_branch });
-    return { client, headSha: branch.commit.sha };
+    return { client, headSha: await defaultBranchHead(client, ref) };
   } catch (error) {
     // An org without a config repo (or an empty one) has nothing to converge.
-    if (toGitHubError(error, undefined, 'read').code === 'not-found') return { client, headSha: undefined };
+    if (appGitHubError(error).code === 'not-found') return { client, headSha: undefined };
     throw error;
   }
 }
@@ -85,71 +99,66 @@ export async function processConvergeJob(
   }
 
   const earlier = job.checkRun?.headSha === headSha ? job.checkRun.id : undefined;
-  const checkRunId = await startCheckRun(client, ref, { name: checkName, headSha, externalId: `converge:${headSha}`, title: 'Converging…', resume: earlier });
-  if (checkRunId !== earlier) await hooks.remember?.({ headSha, id: checkRunId });
-  const link = checkRunUrl(githubWebUrl(context.processEnv), ref, checkRunId);
-  let run: PlanRun | undefined;
-  try {
-    const head = loadModel(await fetchSnapshot(client, ref, headSha), context.registry);
-    if (!hasErrors(head.diagnostics)) await context.onSettings?.(job, head.settings);
-    const comparison = fromSha ? await compareCommits(client, ref, fromSha, headSha) : undefined;
-    const base = fromSha ? loadModel(await fetchSnapshot(client, ref, fromSha), context.registry) : undefined;
-    run = await runPlan({
-      registry: context.registry,
-      head,
-      ...(base ? { base } : {}),
-      changed: comparison?.paths ?? 'all',
-      deps: providerDeps(context, client, job.owner, log),
-      footprint: githubFootprint(head.targets.get('github'), { owner: job.owner, configRepo: job.repo }),
-    });
-    if (hasErrors(run.plan.diagnostics)) {
-      // Never half-apply an invalid model: report and write nothing.
-      const output = renderPlan({ plan: run.plan, policy: run.policy, context: { description: 'The configuration at head is invalid; nothing was applied.', subject: 'commit' } });
-      await finishCheckRun(client, ref, checkRunId, { ...output, conclusion: 'failure' });
-      return { headSha, ...(fromSha ? { fromSha } : {}), results: [], conclusion: 'failure', checkRunUrl: link };
-    }
-    const results = await runApply(run, context.registry, context.env.CONVERGE_APPLY_CONCURRENCY);
-    // Without a converged commit the removals since then are unknown: a full run finds and prunes them.
-    const fullRun = fromSha ? undefined : await enqueueFullRun(context, job, log);
-    const output = renderResults({
-      results,
-      readFailures: run.plan.readFailures,
-      context: {
-        description: fromSha ? `Converged ${fromSha.slice(0, 7)}..${headSha.slice(0, 7)}.` : noProgressText(headSha, progress, fullRun),
-        subject: 'commit',
+  return withCheckRun<ConvergeOutcome>(
+    {
+      client,
+      ref,
+      processEnv: context.processEnv,
+      log,
+      checkRun: { name: checkName, headSha, externalId: `converge:${headSha}`, title: 'Converging…', resume: earlier },
+      remember: async (id) => hooks.remember?.({ headSha, id }),
+      failure: {
+        title: 'Convergence did not finish',
+        summary: (message, retryable) => `Convergence stopped: ${message}\n\n${retryable ? 'It will be retried.' : 'Re-run this check to try again.'}`,
+        policy: { mode: 'rethrow' },
       },
-    });
-    await finishCheckRun(client, ref, checkRunId, output);
-    log.info({ conclusion: output.conclusion, results: results.length }, 'converged');
-
-    if (results.length > 0) {
-      // The check run above is the record; the PR comment is a courtesy and never undoes it.
-      try {
-        for (const pull of await pullsForCommit(client, ref, headSha)) {
-          await upsertComment(client, ref, pull, 'apply', `**Converge apply** finished: ${output.title}. [Details](${link})`);
-        }
-      } catch (error) {
-        log.warn({ err: toGitHubError(error, undefined, 'write') }, 'could not comment on the merged pull request');
+    },
+    async (checkRun) => {
+      const head = loadModel(await fetchSnapshot(client, ref, headSha), context.registry);
+      if (!hasErrors(head.diagnostics)) await context.onRepoConfig?.(job, head.config);
+      const comparison = fromSha ? await compareCommits(client, ref, fromSha, headSha) : undefined;
+      const base = fromSha ? loadModel(await fetchSnapshot(client, ref, fromSha), context.registry) : undefined;
+      const run = checkRun.closeLater(
+        await runPlan({
+          registry: context.registry,
+          head,
+          ...(base ? { base } : {}),
+          changed: comparison?.paths ?? 'all',
+          deps: providerDeps(context, client, job.owner, log),
+          footprint: githubFootprint(head.targets.get('github'), { owner: job.owner, configRepo: job.repo }),
+        }),
+      );
+      if (hasErrors(run.plan.diagnostics)) {
+        // Never half-apply an invalid model: report and write nothing.
+        const output = renderPlan({ plan: run.plan, policy: run.policy, context: { description: 'The configuration at head is invalid; nothing was applied.', subject: 'commit' } });
+        return { result: { ...output, conclusion: 'failure' }, outcome: { headSha, ...(fromSha ? { fromSha } : {}), results: [], conclusion: 'failure', checkRunUrl: checkRun.url } };
       }
-    }
-    return {
-      headSha,
-      ...(fromSha ? { fromSha } : {}),
-      results,
-      conclusion: output.conclusion === 'success' ? 'success' : 'failure',
-      checkRunUrl: link,
-      failed: failingKeys(results, run.plan.readFailures),
-    };
-  } catch (thrown) {
-    const error = toGitHubError(thrown, undefined, 'read');
-    log.warn({ err: error, code: error.code }, 'convergence failed');
-    await finishCheckRun(client, ref, checkRunId, {
-      conclusion: 'failure',
-      title: 'Convergence did not finish',
-      summary: `Convergence stopped: ${error.message}\n\n${error.retryable ? 'It will be retried.' : 'Re-run this check to try again.'}`,
-    }).catch(() => undefined);
-    throw error;
-  } finally {
-    await run?.sessions.closeAll();
-  }
+      const results = await runApply(run, context.registry, context.env.CONVERGE_APPLY_CONCURRENCY);
+      // Without a converged commit the removals since then are unknown: a full run finds and prunes them.
+      const fullRun = fromSha ? undefined : await enqueueFullRun(context, job, log);
+      const output = renderResults({
+        results,
+        readFailures: run.plan.readFailures,
+        context: {
+          description: fromSha ? `Converged ${fromSha.slice(0, 7)}..${headSha.slice(0, 7)}.` : noProgressText(headSha, progress, fullRun),
+          subject: 'commit',
+        },
+      });
+      return {
+        result: output,
+        outcome: {
+          headSha,
+          ...(fromSha ? { fromSha } : {}),
+          results,
+          conclusion: output.conclusion === 'success' ? 'success' : 'failure',
+          checkRunUrl: checkRun.url,
+          failed: failingKeys(results, run.plan.readFailures),
+        },
+        after: async () => {
+          log.info({ conclusion: output.conclusion, results: results.length }, 'converged');
+          if (results.length > 0) await commentOnMergedPulls(client, ref, headSha, `**Converge apply** finished: ${output.title}. [Details](${checkRun.url})`, log);
+        },
+      };
+    },
+  );
 }

@@ -5,13 +5,11 @@
  * then variable values read live are hidden from the rendered plan.
  */
 import { loadModel } from '../config/load.js';
-import { SETTINGS_FILE } from '../config/schema.js';
+import { REPO_CONFIG_FILE } from '../config/schema.js';
 import type { Registry } from '../core/registry.js';
-import type { RedactedFields } from '../core/render/redact.js';
-import type { CheckResult } from '../github/check-runs.js';
-import type { RepoRef } from '../github/snapshot.js';
-import { statusOf } from '../providers/github/errors.js';
-import type { GitHubClient, ProviderDeps } from '../providers/deps.js';
+import { defaultBranchFile, type CheckResult, type GitHubClient, type RepoRef } from '../github-app/index.js';
+import type { RedactedFields } from '../github-app/render/redact.js';
+import type { ProviderDeps } from '../providers/deps.js';
 
 /** Live values a fork PR's plan never shows. */
 export const FORK_REDACTED_FIELDS: RedactedFields = {
@@ -21,17 +19,10 @@ export const FORK_REDACTED_FIELDS: RedactedFields = {
 
 /** True only when the default branch's converge.yml loads cleanly and opts in. */
 export async function forkPlansAllowed(client: GitHubClient, ref: RepoRef, registry: Registry<ProviderDeps>): Promise<boolean> {
-  let text: string;
-  try {
-    // No `ref`: GitHub answers from the default branch.
-    const { data } = await client.rest.repos.getContent({ ...ref, path: SETTINGS_FILE, mediaType: { format: 'raw' } });
-    text = typeof data === 'string' ? data : '';
-  } catch (thrown) {
-    if (statusOf(thrown) === 404) return false; // no converge.yml: the defaults, which say no
-    throw thrown;
-  }
-  const model = loadModel(new Map([[SETTINGS_FILE, text]]), registry);
-  return !model.diagnostics.some((d) => d.severity === 'error') && model.settings.plans.forks;
+  const text = await defaultBranchFile(client, ref, REPO_CONFIG_FILE);
+  if (text === undefined) return false; // no converge.yml: the defaults, which say no
+  const model = loadModel(new Map([[REPO_CONFIG_FILE, text]]), registry);
+  return !model.diagnostics.some((d) => d.severity === 'error') && model.config.plans.forks;
 }
 
 export const forkNotPlanned: CheckResult = {
@@ -41,7 +32,7 @@ export const forkNotPlanned: CheckResult = {
     'This pull request comes from a fork, so Converge did not compute a plan and read nothing from the target systems.',
     'A plan reads live state with the app’s credentials, and its output is visible to the PR’s author.',
     '',
-    `An admin can opt in by setting \`plans: { forks: true }\` in \`${SETTINGS_FILE}\` on the default branch (a fork’s own copy never counts).`,
+    `An admin can opt in by setting \`plans: { forks: true }\` in \`${REPO_CONFIG_FILE}\` on the default branch (a fork’s own copy never counts).`,
     'Live values of Actions variables are hidden from fork plans even then.',
   ].join('\n'),
 };

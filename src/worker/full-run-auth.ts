@@ -5,9 +5,7 @@
  * must be an admin of the config repo. Every doubt refuses: nothing runs.
  */
 import { parseFullRunCommand } from '../app/commands.js';
-import type { RepoRef } from '../github/snapshot.js';
-import { statusOf, toGitHubError } from '../providers/github/errors.js';
-import type { GitHubClient } from '../providers/deps.js';
+import { appGitHubError, commentOn, fetchComment, repositoryPermission, statusOf, type GitHubClient, type RepoRef } from '../github-app/index.js';
 import type { FullRunJob } from '../queue/jobs.js';
 
 /** `replyIn`: the issue or PR to answer in, as GitHub says the comment is (never the webhook's word). */
@@ -27,16 +25,10 @@ async function ask<T>(call: () => Promise<T>, what: string): Promise<{ ok: T } |
   try {
     return { ok: await call() };
   } catch (thrown) {
-    const error = toGitHubError(thrown, undefined, 'read');
+    const error = appGitHubError(thrown);
     if (error.retryable) throw error;
     return { failed: `${what} (${error.message})`, status: statusOf(thrown) };
   }
-}
-
-/** The issue or PR number at the end of a comment's `issue_url`. */
-function issueNumberOf(issueUrl: string | undefined): number | undefined {
-  const number = Number(issueUrl?.split('/').pop());
-  return Number.isInteger(number) && number > 0 ? number : undefined;
 }
 
 async function decide(client: GitHubClient, ref: RepoRef, job: FullRunJob, configRepo: string): Promise<FullRunAuthorization> {
@@ -45,26 +37,23 @@ async function decide(client: GitHubClient, ref: RepoRef, job: FullRunJob, confi
   if (job.repo.toLowerCase() !== configRepo.toLowerCase()) return refused('unverified', 'requests are only taken in the config repo');
   if (job.commentId === undefined) return refused('unverified', 'the request names no comment, so who asked cannot be confirmed');
 
-  const fetched = await ask(() => client.rest.issues.getComment({ ...ref, comment_id: job.commentId! }), 'the comment that asked could not be read');
+  const fetched = await ask(() => fetchComment(client, ref, job.commentId!), 'the comment that asked could not be read');
   if ('failed' in fetched) {
     return refused('unverified', fetched.status === 404 ? 'the comment that asked for it no longer exists' : fetched.failed);
   }
-  const comment = fetched.ok.data;
-  const replyIn = issueNumberOf(comment.issue_url);
-  const command = parseFullRunCommand(comment.body ?? '');
+  const comment = fetched.ok;
+  const replyIn = comment.issueNumber;
+  const command = parseFullRunCommand(comment.body);
   if (!command) return refused('unverified', 'the comment no longer asks for a full run', replyIn);
   if (command.allowDeletions !== (job.overrideMaxDeletions === true)) {
     return refused('unverified', 'the comment no longer asks for this run (`--allow-deletions` differs)', replyIn);
   }
-  const author = comment.user?.login;
+  const author = comment.author;
   if (!author) return refused('unverified', 'the comment has no known author (a deleted account)', replyIn);
 
-  const permission = await ask(
-    () => client.rest.repos.getCollaboratorPermissionLevel({ ...ref, username: author }),
-    `the permission of @${author} could not be checked`,
-  );
+  const permission = await ask(() => repositoryPermission(client, ref, author), `the permission of @${author} could not be checked`);
   if ('failed' in permission) return refused('unverified', permission.failed, replyIn);
-  if (permission.ok.data.permission !== 'admin') {
+  if (permission.ok !== 'admin') {
     return refused('not-admin', `@${author} only admins of this repository can start a full run`, replyIn);
   }
   return { allowed: true, requester: author, ...(replyIn ? { replyIn } : {}) };
@@ -84,7 +73,7 @@ export async function authorizeFullRun(client: GitHubClient, ref: RepoRef, job: 
       decision.skipped === 'not-admin'
         ? `${decision.why}.`
         : `Converge did not start a full run: ${decision.why}. Only admins of this repository can start one; comment \`/converge full-run\` again to retry.`;
-    await client.rest.issues.createComment({ ...ref, issue_number: where, body });
+    await commentOn(client, ref, where, body);
   }
   return decision;
 }

@@ -1,18 +1,16 @@
+import { loadModel } from '../config/load.js';
 import { hasErrors } from '../core/diagnostics.js';
 import type { Change, ChangeResult } from '../core/plan-types.js';
-import { renderPlan, renderResults } from '../core/render/index.js';
 import { resourceKey } from '../core/resource.js';
-import { loadModel } from '../config/load.js';
 import { runApply, runPlan, type PlanRun } from '../engine/run.js';
-import { checkRunUrl, finishCheckRun, startCheckRun } from '../github/check-runs.js';
-import { syncDriftIssues, type DriftIssueOutcome, type DriftReport } from '../github/drift-issues.js';
-import { fetchSnapshot } from '../github/snapshot.js';
-import { githubFootprint } from '../providers/github/footprint.js';
+import { commentOn, defaultBranchHead, fetchSnapshot, syncDriftIssues, type DriftIssueOutcome, type DriftReport } from '../github-app/index.js';
+import { renderPlan, renderResults } from '../github-app/render/index.js';
+import { githubFootprint } from '../providers/github/index.js';
 import type { FullRunJob } from '../queue/jobs.js';
-import { githubWebUrl } from '../settings/github-host.js';
 import { providerDeps, type WorkerContext } from './context.js';
 import { authorizeFullRun } from './full-run-auth.js';
 import { checkRunProgress } from './full-run-progress.js';
+import { withCheckRun } from './job-skeleton.js';
 import { failingKeys, type JobReport } from './job-report.js';
 
 export interface FullRunOutcome extends JobReport {
@@ -61,9 +59,7 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
     context.log.warn({ skipped: authorization.skipped, why: authorization.why, commentId: job.commentId }, 'full run refused');
     return { headSha: '', drifted: 0, reverted: [], issues: noIssues, skipped: authorization.skipped };
   }
-  const { data: repo } = await client.rest.repos.get({ owner: ref.owner, repo: ref.repo });
-  const { data: branch } = await client.rest.repos.getBranch({ owner: ref.owner, repo: ref.repo, branch: repo.default_branch });
-  const headSha = branch.commit.sha;
+  const headSha = await defaultBranchHead(client, ref);
   // The worker's logger is already bound to the job and repo.
   const log = context.log.child({ sha: headSha });
   const head = loadModel(await fetchSnapshot(client, ref, headSha), context.registry);
@@ -73,71 +69,72 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
     return { headSha, drifted: 0, reverted: [], issues: noIssues, skipped: 'invalid-config' };
   }
 
-  const checkRunId = await startCheckRun(client, ref, {
-    name: context.env.CONVERGE_FULL_RUN_CHECK_NAME,
-    headSha,
-    externalId: `full-run:${headSha}`,
-    title: 'Looking for drift…',
-  });
-  const progress = checkRunProgress({ client, ref, checkRunId, expected: new Set(head.resources.map((r) => `${r.kind}\u0000${r.target}`)).size, log });
-  let run: PlanRun | undefined;
-  try {
-    run = await runPlan({
-      registry: context.registry,
-      head,
-      changed: 'all',
-      full: true,
-      deps: providerDeps(context, client, job.owner, log),
-      footprint: githubFootprint(head.targets.get('github'), { owner: job.owner, configRepo: job.repo }),
-      ...(job.overrideMaxDeletions ? { overrideMaxDeletions: true } : {}),
-      onProgress: (read) => progress.onProgress(read),
-    });
-    await progress.stop();
-    const drift = head.settings.drift;
-    const found = run.plan.changes.filter((c) => c.action !== 'noop');
-    const toRevert = found.filter((c) => (drift.kinds[c.kind] ?? drift.mode) === 'revert');
-    const reverted = toRevert.length > 0 ? await runApply({ ...run, plan: { ...run.plan, changes: toRevert } }, context.registry, context.env.CONVERGE_APPLY_CONCURRENCY) : [];
-    const revertedKeys = new Set(reverted.filter((r) => r.status === 'applied').map((r) => resourceKey(r.change)));
-    const remaining = found.filter((c) => !revertedKeys.has(resourceKey(c)));
+  return withCheckRun<FullRunOutcome>(
+    {
+      client,
+      ref,
+      processEnv: context.processEnv,
+      log,
+      checkRun: { name: context.env.CONVERGE_FULL_RUN_CHECK_NAME, headSha, externalId: `full-run:${headSha}`, title: 'Looking for drift…' },
+      failure: { title: 'The full run did not finish', summary: (message) => `The full run stopped: ${message}`, policy: { mode: 'rethrow' } },
+    },
+    async (checkRun) => {
+      const expected = new Set(head.resources.map((r) => `${r.kind}\u0000${r.target}`)).size;
+      const progress = checkRunProgress({ client, ref, checkRunId: checkRun.id, expected, log });
+      let run: PlanRun;
+      try {
+        run = checkRun.closeLater(
+          await runPlan({
+            registry: context.registry,
+            head,
+            changed: 'all',
+            full: true,
+            deps: providerDeps(context, client, job.owner, log),
+            footprint: githubFootprint(head.targets.get('github'), { owner: job.owner, configRepo: job.repo }),
+            ...(job.overrideMaxDeletions ? { overrideMaxDeletions: true } : {}),
+            onProgress: (read) => progress.onProgress(read),
+          }),
+        );
+      } finally {
+        // No progress update may land after the final result (or the failure).
+        await progress.stop();
+      }
+      const drift = head.config.drift;
+      const found = run.plan.changes.filter((c) => c.action !== 'noop');
+      const toRevert = found.filter((c) => (drift.kinds[c.kind] ?? drift.mode) === 'revert');
+      const reverted = toRevert.length > 0 ? await runApply({ ...run, plan: { ...run.plan, changes: toRevert } }, context.registry, context.env.CONVERGE_APPLY_CONCURRENCY) : [];
+      const revertedKeys = new Set(reverted.filter((r) => r.status === 'applied').map((r) => resourceKey(r.change)));
+      const remaining = found.filter((c) => !revertedKeys.has(resourceKey(c)));
 
-    const description = `Full run at ${headSha.slice(0, 7)}${revertedKeys.size > 0 ? `; ${revertedKeys.size} resources were reverted to their spec` : ''}.`;
-    const issues = await syncDriftIssues(client, ref, driftReports(run, remaining, drift.issues, description), drift.labels);
-    const reportedFailures = run.plan.readFailures;
+      const description = `Full run at ${headSha.slice(0, 7)}${revertedKeys.size > 0 ? `; ${revertedKeys.size} resources were reverted to their spec` : ''}.`;
+      const issues = await syncDriftIssues(client, ref, driftReports(run, remaining, drift.issues, description), drift.labels);
+      const reportedFailures = run.plan.readFailures;
 
-    const results = renderResults({ results: reverted, readFailures: reportedFailures, context: { description, subject: 'commit' } });
-    const where = [...issues.opened, ...issues.updated].map((n) => `#${n}`).join(', ');
-    const leftTitle = remaining.length === 0 ? 'no drift left' : `${remaining.length} drifted or extraneous left${where ? ` (${where})` : ''}`;
-    await finishCheckRun(client, ref, checkRunId, {
-      conclusion: remaining.length === 0 && reportedFailures.length === 0 && results.conclusion !== 'failure' ? 'success' : 'neutral',
-      title: `${revertedKeys.size} reverted, ${leftTitle}`,
-      summary: results.summary,
-      text: results.text,
-    });
-    log.info({ drifted: remaining.length, reverted: revertedKeys.size, ...issues }, 'full run finished');
-    if (authorization.replyIn) {
-      await client.rest.issues.createComment({
-        ...ref,
-        issue_number: authorization.replyIn,
-        body: `Full run finished at ${headSha.slice(0, 7)}: ${revertedKeys.size} reverted, ${leftTitle}.`,
-      });
-    }
-    return {
-      headSha,
-      drifted: remaining.length + reportedFailures.length,
-      reverted,
-      issues,
-      checkRunUrl: checkRunUrl(githubWebUrl(context.processEnv), ref, checkRunId),
-      failed: failingKeys(reverted, reportedFailures),
-    };
-  } catch (error) {
-    await progress.stop();
-    await finishCheckRun(client, ref, checkRunId, {
-      conclusion: 'failure',
-      title: 'The full run did not finish',
-      summary: `The full run stopped: ${error instanceof Error ? error.message : String(error)}`,
-    }).catch(() => undefined);
-    throw error;
-  } finally {
-    await run?.sessions.closeAll();
-  }
+      const results = renderResults({ results: reverted, readFailures: reportedFailures, context: { description, subject: 'commit' } });
+      const where = [...issues.opened, ...issues.updated].map((n) => `#${n}`).join(', ');
+      const leftTitle = remaining.length === 0 ? 'no drift left' : `${remaining.length} drifted or extraneous left${where ? ` (${where})` : ''}`;
+      return {
+        result: {
+          conclusion: remaining.length === 0 && reportedFailures.length === 0 && results.conclusion !== 'failure' ? 'success' : 'neutral',
+          title: `${revertedKeys.size} reverted, ${leftTitle}`,
+          summary: results.summary,
+          text: results.text,
+        },
+        outcome: {
+          headSha,
+          drifted: remaining.length + reportedFailures.length,
+          reverted,
+          issues,
+          checkRunUrl: checkRun.url,
+          failed: failingKeys(reverted, reportedFailures),
+        },
+        after: async () => {
+          log.info({ drifted: remaining.length, reverted: revertedKeys.size, ...issues }, 'full run finished');
+          if (authorization.replyIn) {
+            await commentOn(client, ref, authorization.replyIn, `Full run finished at ${headSha.slice(0, 7)}: ${revertedKeys.size} reverted, ${leftTitle}.`);
+          }
+        },
+      };
+    },
+  );
 }

@@ -1,8 +1,6 @@
 import type { Logger } from 'pino';
 import type { ReadProgress } from '../core/provider.js';
-import { updateCheckRun } from '../github/check-runs.js';
-import type { RepoRef } from '../github/snapshot.js';
-import type { GitHubClient } from '../providers/deps.js';
+import { updateCheckRun, type GitHubClient, type RepoRef } from '../github-app/index.js';
 
 export interface ProgressReporter {
   onProgress(progress: ReadProgress): void;

@@ -1,14 +1,12 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { ConvergeError } from '../core/errors.js';
-import { toGitHubError } from '../providers/github/errors.js';
 import type { RedisConnection } from '../queue/connection.js';
 import { CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type ConvergeJob, type FullRunJob, type PlanJob } from '../queue/jobs.js';
 import { RepoLock } from '../queue/repo-lock.js';
-import { countChanges, driftItems, jobDuration, jobsTotal, type JobOutcome, type JobType } from '../ops/metrics.js';
+import { countChanges, driftItems, jobsTotal } from '../ops/metrics.js';
 import { withRateLimitMetrics, type WorkerContext } from './context.js';
-import { processConvergeJob, type ConvergeOutcome } from './converge-job.js';
+import { processConvergeJob } from './converge-job.js';
 import type { FullRunOutcome } from './full-run-job.js';
-import type { JobReport } from './job-report.js';
+import { classify, endWasLogged, runJob } from './job-skeleton.js';
 import { processPlanJob } from './plan-job.js';
 
 export interface WorkerOptions {
@@ -21,61 +19,8 @@ export interface WorkerOptions {
   repoLockTtlMs?: number;
   /** Wait before retrying a job whose config repo is busy. */
   busyRetryMs?: number;
-  /** Full runs (issue: scheduled reconciliation) plug in here. */
+  /** Runs full runs; a worker without it fails them for good. */
   fullRun?: (job: FullRunJob, context: WorkerContext) => Promise<FullRunOutcome | undefined>;
-}
-
-/** The error's type decides: retryable errors are thrown for BullMQ to retry, others fail for good. */
-function classify(thrown: unknown): unknown {
-  if (thrown instanceof DelayedError || thrown instanceof UnrecoverableError) return thrown;
-  // The app's own GitHub calls (snapshots, check runs) throw Octokit errors: type them first.
-  const error = thrown instanceof ConvergeError ? thrown : toGitHubError(thrown, undefined, 'read');
-  return error.retryable ? error : new UnrecoverableError(error.message);
-}
-
-/** Failed for good, or to be retried: what BullMQ does with the classified error. */
-function failureOutcome(error: unknown, job: Job): JobOutcome {
-  if (error instanceof UnrecoverableError) return 'failed';
-  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? 'failed' : 'retried';
-}
-
-/** Jobs whose end the processor logged; BullMQ's `failed` event logs only the others (stalled jobs). */
-const reported = new WeakSet<Job>();
-
-/**
- * Runs one job with its logger bound to the job and repo, one `job started` and one
- * `job finished` line, and the job metrics. `work` gets the bound context.
- */
-async function instrumented<T extends JobReport | undefined>(
-  type: JobType,
-  job: Job<PlanJob | ConvergeJob | FullRunJob>,
-  context: WorkerContext,
-  work: (context: WorkerContext) => Promise<T>,
-): Promise<T> {
-  const log = context.log.child({ jobId: job.id, job: type, repo: `${job.data.owner}/${job.data.repo}`, installation: job.data.installationId });
-  const started = performance.now();
-  const finish = (outcome: JobOutcome) => {
-    const seconds = (performance.now() - started) / 1000;
-    jobsTotal.inc({ type, outcome });
-    jobDuration.observe({ type, outcome }, seconds);
-    reported.add(job);
-    return Math.round(seconds * 1000);
-  };
-  log.info({ attempt: job.attemptsMade + 1 }, 'job started');
-  try {
-    const result = await work({ ...context, log });
-    const durationMs = finish('completed');
-    const failed = result?.failed ?? [];
-    const fields = { durationMs, outcome: 'completed', ...(result?.checkRunUrl ? { checkRunUrl: result.checkRunUrl } : {}) };
-    if (failed.length > 0) log.warn({ ...fields, failed }, 'job finished');
-    else log.info(fields, 'job finished');
-    return result;
-  } catch (thrown) {
-    const error = classify(thrown);
-    const outcome = failureOutcome(error, job);
-    log.warn({ durationMs: finish(outcome), outcome, err: error }, 'job finished');
-    throw error;
-  }
 }
 
 export interface RunningWorkers {
@@ -99,12 +44,16 @@ export function startWorkers(processContext: WorkerContext, options: WorkerOptio
   const plan = new Worker<PlanJob>(
     PLAN_QUEUE,
     (job) =>
-      instrumented('plan', job, context, (bound) =>
-        processPlanJob(job.data, bound, {
-          remember: (checkRunId) => job.updateData({ ...job.data, checkRunId }),
-          finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
-        }),
-      ),
+      runJob({
+        type: 'plan',
+        job,
+        context,
+        work: (bound) =>
+          processPlanJob(job.data, bound, {
+            remember: (checkRunId) => job.updateData({ ...job.data, checkRunId }),
+            finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+          }),
+      }),
     common,
   );
 
@@ -125,18 +74,26 @@ export function startWorkers(processContext: WorkerContext, options: WorkerOptio
         if (type === 'full-run') {
           const fullRun = options.fullRun;
           if (!fullRun) throw new UnrecoverableError('full runs are not enabled in this worker');
-          const outcome = await instrumented(type, job, context, (bound) => fullRun(job.data as FullRunJob, bound));
-          if (outcome) {
-            countChanges(outcome.reverted);
-            if (!outcome.skipped) driftItems.set({ repo: repoKey(job.data) }, outcome.drifted);
-          }
-          return outcome;
+          return await runJob({
+            type,
+            job,
+            context,
+            work: (bound) => fullRun(job.data as FullRunJob, bound),
+            record: (outcome) => {
+              if (!outcome) return;
+              countChanges(outcome.reverted);
+              if (!outcome.skipped) driftItems.set({ repo: repoKey(job.data) }, outcome.drifted);
+            },
+          });
         }
-        const outcome: ConvergeOutcome = await instrumented(type, job, context, (bound) =>
-          processConvergeJob(job.data as ConvergeJob, bound, { remember: (checkRun) => job.updateData({ ...(job.data as ConvergeJob), checkRun }) }),
-        );
-        countChanges(outcome.results);
-        return outcome;
+        return await runJob({
+          type,
+          job,
+          context,
+          work: (bound) =>
+            processConvergeJob(job.data as ConvergeJob, bound, { remember: (checkRun) => job.updateData({ ...(job.data as ConvergeJob), checkRun }) }),
+          record: (outcome) => countChanges(outcome.results),
+        });
       } catch (error) {
         throw classify(error);
       } finally {
@@ -149,7 +106,7 @@ export function startWorkers(processContext: WorkerContext, options: WorkerOptio
   for (const worker of [plan, converge]) {
     // Failures the processor saw are in its `job finished` line; this catches the rest (stalled too often).
     worker.on('failed', (job, error) => {
-      if (job && reported.has(job)) return;
+      if (endWasLogged(job)) return;
       context.log.warn({ queue: worker.name, jobId: job?.id, err: error }, 'job failed');
     });
     worker.on('stalled', (jobId) => context.log.warn({ queue: worker.name, jobId }, 'job stalled: its worker stopped renewing the lock; it runs again'));

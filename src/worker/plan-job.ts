@@ -1,15 +1,14 @@
 import { loadModel, isConfigPath } from '../config/load.js';
-import { renderNoManagedFiles, renderPlan } from '../core/render/index.js';
-import { redactLiveValues } from '../core/render/redact.js';
-import { runPlan, type PlanRun } from '../engine/run.js';
-import { checkRunUrl, finishCheckRun, startCheckRun } from '../github/check-runs.js';
-import { compareCommits, fetchSnapshot } from '../github/snapshot.js';
+import { runPlan } from '../engine/run.js';
+import { githubWebUrl } from '../env/github-host.js';
+import { compareCommits, fetchSnapshot } from '../github-app/index.js';
+import { renderNoManagedFiles, renderPlan } from '../github-app/render/index.js';
+import { redactLiveValues } from '../github-app/render/redact.js';
+import { githubFootprint } from '../providers/github/index.js';
 import type { PlanJob } from '../queue/jobs.js';
-import { githubWebUrl } from '../settings/github-host.js';
-import { toGitHubError } from '../providers/github/errors.js';
-import { githubFootprint } from '../providers/github/footprint.js';
 import { providerDeps, type WorkerContext } from './context.js';
 import { FORK_REDACTED_FIELDS, forkNotPlanned, forkPlansAllowed } from './fork-policy.js';
+import { withCheckRun } from './job-skeleton.js';
 import { failingKeys, type JobReport } from './job-report.js';
 
 export interface PlanJobOutcome extends JobReport {
@@ -30,67 +29,57 @@ export async function processPlanJob(
   // The worker's logger is already bound to the job and repo.
   const log = context.log.child({ pull: job.pullNumber, sha: job.headSha });
   const client = await context.auth(job.installationId);
-  const checkRunId =
-    job.checkRunId ??
-    (await startCheckRun(client, ref, {
-      name: context.env.CONVERGE_PLAN_CHECK_NAME,
-      headSha: job.headSha,
-      externalId: `plan:${job.pullNumber}`,
-      title: 'Computing the plan…',
-    }));
-  await hooks.remember(checkRunId);
-  const link = checkRunUrl(githubWebUrl(context.processEnv), ref, checkRunId);
-
-  let run: PlanRun | undefined;
   // A job without the flag (enqueued by an older web process) counts as a fork: fail closed.
   const fromFork = job.fromFork !== false;
-  try {
-    if (fromFork && !(await forkPlansAllowed(client, ref, context.registry))) {
-      await finishCheckRun(client, ref, checkRunId, forkNotPlanned);
-      log.info('fork PR not planned');
-      return { checkRunId, conclusion: 'neutral' };
-    }
-    const comparison = await compareCommits(client, ref, job.baseSha, job.headSha);
-    const headFiles = await fetchSnapshot(client, ref, job.headSha);
-    const head = loadModel(headFiles, context.registry);
-    const touched = comparison.paths === 'all' || comparison.paths.some((p) => isConfigPath(head.settings, p));
-    if (!touched) {
-      await finishCheckRun(client, ref, checkRunId, renderNoManagedFiles());
-      return { checkRunId, conclusion: 'neutral', checkRunUrl: link };
-    }
-    const base = loadModel(await fetchSnapshot(client, ref, comparison.mergeBase), context.registry);
-    run = await runPlan({
-      registry: context.registry,
-      head,
-      base,
-      changed: comparison.paths,
-      deps: providerDeps(context, client, job.owner, log),
-      footprint: githubFootprint(head.targets.get('github'), { owner: job.owner, configRepo: job.repo }),
-    });
-    const output = renderPlan({
-      plan: fromFork ? redactLiveValues(run.plan, FORK_REDACTED_FIELDS) : run.plan,
-      policy: run.policy,
-      context: {
-        description: `Delta from ${comparison.mergeBase.slice(0, 7)} (merge base) to ${job.headSha.slice(0, 7)}.`,
-        fileUrl: (file, line) => `${githubWebUrl(context.processEnv)}/${job.owner}/${job.repo}/blob/${job.headSha}/${file}#L${line}`,
-      },
-    });
-    await finishCheckRun(client, ref, checkRunId, output);
-    log.info({ conclusion: output.conclusion, changes: run.plan.changes.length }, 'plan reported');
-    return { checkRunId, conclusion: output.conclusion, checkRunUrl: link, failed: failingKeys([], run.plan.readFailures) };
-  } catch (thrown) {
-    const error = toGitHubError(thrown, undefined, 'read');
-    log.warn({ err: error, code: error.code }, 'plan failed');
-    if (!error.retryable || hooks.finalAttempt) {
-      await finishCheckRun(client, ref, checkRunId, {
-        conclusion: 'failure',
+  return withCheckRun<PlanJobOutcome>(
+    {
+      client,
+      ref,
+      processEnv: context.processEnv,
+      log,
+      checkRun: { name: context.env.CONVERGE_PLAN_CHECK_NAME, headSha: job.headSha, externalId: `plan:${job.pullNumber}`, title: 'Computing the plan…', resume: job.checkRunId },
+      remember: hooks.remember,
+      failure: {
         title: 'Converge could not compute the plan',
-        summary: `The plan could not be computed: ${error.message}\n\nRe-run this check to try again.`,
+        summary: (message) => `The plan could not be computed: ${message}\n\nRe-run this check to try again.`,
+        policy: { mode: 'complete-when-final', finalAttempt: hooks.finalAttempt, outcome: (checkRun) => ({ checkRunId: checkRun.id, conclusion: 'failure', checkRunUrl: checkRun.url }) },
+      },
+    },
+    async (checkRun) => {
+      if (fromFork && !(await forkPlansAllowed(client, ref, context.registry))) {
+        log.info('fork PR not planned');
+        return { result: forkNotPlanned, outcome: { checkRunId: checkRun.id, conclusion: 'neutral' } };
+      }
+      const comparison = await compareCommits(client, ref, job.baseSha, job.headSha);
+      const head = loadModel(await fetchSnapshot(client, ref, job.headSha), context.registry);
+      const touched = comparison.paths === 'all' || comparison.paths.some((p) => isConfigPath(head.config, p));
+      if (!touched) {
+        return { result: renderNoManagedFiles(), outcome: { checkRunId: checkRun.id, conclusion: 'neutral', checkRunUrl: checkRun.url } };
+      }
+      const base = loadModel(await fetchSnapshot(client, ref, comparison.mergeBase), context.registry);
+      const run = checkRun.closeLater(
+        await runPlan({
+          registry: context.registry,
+          head,
+          base,
+          changed: comparison.paths,
+          deps: providerDeps(context, client, job.owner, log),
+          footprint: githubFootprint(head.targets.get('github'), { owner: job.owner, configRepo: job.repo }),
+        }),
+      );
+      const output = renderPlan({
+        plan: fromFork ? redactLiveValues(run.plan, FORK_REDACTED_FIELDS) : run.plan,
+        policy: run.policy,
+        context: {
+          description: `Delta from ${comparison.mergeBase.slice(0, 7)} (merge base) to ${job.headSha.slice(0, 7)}.`,
+          fileUrl: (file, line) => `${githubWebUrl(context.processEnv)}/${job.owner}/${job.repo}/blob/${job.headSha}/${file}#L${line}`,
+        },
       });
-      return { checkRunId, conclusion: 'failure', checkRunUrl: link };
-    }
-    throw error;
-  } finally {
-    await run?.sessions.closeAll();
-  }
+      return {
+        result: output,
+        after: async () => log.info({ conclusion: output.conclusion, changes: run.plan.changes.length }, 'plan reported'),
+        outcome: { checkRunId: checkRun.id, conclusion: output.conclusion, checkRunUrl: checkRun.url, failed: failingKeys([], run.plan.readFailures) },
+      };
+    },
+  );
 }

@@ -7,7 +7,7 @@ import { convergeApp, type DeliveryOutcome } from '../../src/app/index.js';
 import { InvalidPayloadError } from '../../src/app/payload.js';
 import { createRedis } from '../../src/queue/connection.js';
 import { Queues } from '../../src/queue/queues.js';
-import { readEnv } from '../../src/settings/env.js';
+import { readEnv } from '../../src/env/app-env.js';
 import { deleteKeys, REDIS_URL, testPrefix } from '../support/redis.js';
 import { atRepo, example } from '../support/webhooks.js';
 

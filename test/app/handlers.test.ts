@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { convergeApp } from '../../src/app/index.js';
 import { createRedis } from '../../src/queue/connection.js';
 import { Queues } from '../../src/queue/queues.js';
-import { readEnv } from '../../src/settings/env.js';
+import { readEnv } from '../../src/env/app-env.js';
 import { deleteKeys, REDIS_URL, testPrefix } from '../support/redis.js';
 import { atRepo, example, sign } from '../support/webhooks.js';
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/config/load.js';
 import { hostileRegistry } from '../hostile/run.js';
 
-const load = (settings: string, files: Record<string, string> = {}) =>
-  loadModel(new Map(Object.entries({ 'converge.yml': `providers:\n  postgres: { connectionFromEnv: PG_URL${settings} }\n`, ...files })), hostileRegistry);
+const load = (config: string, files: Record<string, string> = {}) =>
+  loadModel(new Map(Object.entries({ 'converge.yml': `providers:\n  postgres: { connectionFromEnv: PG_URL${config} }\n`, ...files })), hostileRegistry);
 
 describe('integer ranges match PostgreSQL int4', () => {
   it('accepts connectionLimit from -1 to 2147483647 and rejects beyond, on the line', () => {

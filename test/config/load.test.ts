@@ -4,8 +4,8 @@ import { Registry } from '../../src/core/registry.js';
 import { MemoryTarget, memoryProvider } from '../support/memory-provider.js';
 
 const registry = new Registry([memoryProvider(new MemoryTarget())]);
-const settings = 'providers:\n  mem: {}\n';
-const load = (files: Record<string, string>) => loadModel(new Map(Object.entries({ 'converge.yml': settings, ...files })), registry);
+const config = 'providers:\n  mem: {}\n';
+const load = (files: Record<string, string>) => loadModel(new Map(Object.entries({ 'converge.yml': config, ...files })), registry);
 
 describe('loading the config repo', () => {
   it('loads resources from several documents per file with their lines', () => {

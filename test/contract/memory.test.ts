@@ -14,6 +14,7 @@ providerContract('memory (reference)', async () => {
     driftOne: async () => {
       target.state.get('mem.widget/a')!.spec.size = 99;
     },
+    drifted: { key: 'mem.widget/a', fields: [{ path: 'size', before: 99, after: 1 }] },
     teardown: async () => {},
   };
 });

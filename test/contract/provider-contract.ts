@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyPlan, kindOrderFrom } from '../../src/core/apply.js';
 import { computePlan } from '../../src/core/plan.js';
-import type { Plan } from '../../src/core/plan-types.js';
+import type { FieldChange, Plan } from '../../src/core/plan-types.js';
 import type { Provider, ProviderSession } from '../../src/core/provider.js';
 import type { DesiredResource } from '../../src/core/resource.js';
 import { providerOf, resourceKey } from '../../src/core/resource.js';
@@ -17,8 +17,10 @@ export interface ContractFixture {
   changed: DesiredResource[];
   /** For renamable kinds: `changed` with renames expressed through previousNames. */
   renamed?: DesiredResource[];
-  /** Change the live target behind the provider's back (for drift), optional. */
+  /** Change one resource of `initial` in the live target behind the provider's back (for drift), optional. */
   driftOne?(): Promise<void>;
+  /** The update `driftOne` makes the plan propose, when the fixture knows it exactly. */
+  drifted?: { key: string; fields: FieldChange[] };
   teardown(): Promise<void>;
 }
 
@@ -37,6 +39,10 @@ async function apply(fixture: ContractFixture, session: ProviderSession, p: Plan
 }
 
 const pending = (p: Plan) => p.changes.filter((c) => c.action !== 'noop');
+
+function valueAt(spec: Record<string, unknown> | undefined, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, part) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), spec);
+}
 
 /**
  * The contract every provider passes: plan → apply → plan again is empty, applying twice is
@@ -116,7 +122,21 @@ export function providerContract(name: string, makeFixture: () => Promise<Contra
       if (!fixture.driftOne) return ctx.skip();
       await apply(fixture, session, await plan(fixture, session, fixture.initial));
       await fixture.driftOne();
-      expect(pending(await plan(fixture, session, fixture.initial)).length).toBeGreaterThan(0);
+      const drift = await plan(fixture, session, fixture.initial);
+      expect(drift.readFailures).toEqual([]);
+      const [update, ...others] = pending(drift);
+      expect(others, 'one drifted resource, one change').toEqual([]);
+      expect(update).toMatchObject({ action: 'update', origin: 'model' });
+      if (fixture.drifted) expect({ key: resourceKey(update!), fields: update!.fields }).toEqual(fixture.drifted);
+      // Each field goes from what is live now back to what the model declares.
+      const declared = fixture.initial.find((r) => resourceKey(r) === resourceKey(update!))!;
+      const [live] = await session.read([{ kind: declared.kind, target: declared.target, name: declared.name }]);
+      expect(update!.fields.length).toBeGreaterThan(0);
+      for (const field of update!.fields) {
+        expect(field.after, field.path).toEqual(valueAt(declared.spec, field.path));
+        expect(field.before, field.path).toEqual(valueAt(live!.actual?.spec, field.path));
+        expect(field.before, field.path).not.toEqual(field.after);
+      }
     });
   });
 }

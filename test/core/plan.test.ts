@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { applyPlan, kindOrderFrom } from '../../src/core/apply.js';
+import { ConnectionError } from '../../src/core/errors.js';
 import { computePlan, type PlanRequest } from '../../src/core/plan.js';
-import { applyDeletionPolicy, DEFAULT_DELETION_POLICY, holdReadOnly } from '../../src/core/policy.js';
+import { RepoConfig } from '../../src/config/schema.js';
+import { applyDeletionPolicy, holdReadOnly } from '../../src/core/policy.js';
+import { deletionPolicyOf } from '../../src/engine/deletion-policy.js';
 import { Registry } from '../../src/core/registry.js';
 import { MemoryTarget, memoryProvider, RejectedError, RetryableError } from '../support/memory-provider.js';
 import { desired } from '../support/resources.js';
@@ -22,6 +25,9 @@ function setup() {
     applyPlan(plan, { session: () => session, kindOrder: kindOrderFrom(registry.kinds()), backoffMs: 1, sleep: async () => {} });
   return { target, request, apply };
 }
+
+/** What converge.yml gets when it says nothing about prune. */
+const DEFAULT_DELETION_POLICY = deletionPolicyOf(RepoConfig.parse({}));
 
 const live = (target: MemoryTarget, name: string, spec: Record<string, unknown>, kind = 'mem.widget') =>
   target.state.set(`${kind}/${name}`, { kind, target: 'default', name, spec });
@@ -135,13 +141,32 @@ describe('a target that cannot be read at all', () => {
       request({
         desired: [desired('mem.widget', 'a', { size: 1 })],
         full: { kinds: ['mem.widget'], inScope: () => true },
-        session: () => ({ ...new MemoryTarget().session(), readAll: async () => Promise.reject(new Error('connection refused')) }),
+        session: () => ({ ...new MemoryTarget().session(), readAll: async () => Promise.reject(new ConnectionError('connection refused')) }),
       }),
     );
     expect(plan.changes).toEqual([]);
     expect(plan.readFailures.map((f) => [f.name, f.message])).toEqual([
       ['a', 'connection refused'],
       ['*', 'connection refused'],
+    ]);
+    expect(plan.readFailures.map((f) => [f.code, f.retryable])).toEqual([
+      ['connection', true],
+      ['connection', true],
+    ]);
+  });
+
+  it('never shows the message of an error that is not a Converge error', async () => {
+    const { request } = setup();
+    const leak = new Error('connect to postgres://admin:hunter2@db.internal:5432 failed');
+    const plan = await computePlan(
+      request({
+        desired: [desired('mem.widget', 'a', { size: 1 })],
+        session: () => ({ ...new MemoryTarget().session(), read: async () => Promise.reject(leak) }),
+      }),
+    );
+    expect(plan.changes).toEqual([]);
+    expect(plan.readFailures).toEqual([
+      { kind: 'mem.widget', target: 'default', name: 'a', code: 'internal', retryable: false, message: 'an unexpected error (Error) stopped this; its message is withheld because it may hold secrets' },
     ]);
   });
 });

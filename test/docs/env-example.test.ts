@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readEnv } from '../../src/settings/env.js';
+import { readEnv } from '../../src/env/app-env.js';
 
 /**
  * Every variable a user may set is documented in .env.example (as `NAME=` or a commented
@@ -32,7 +32,7 @@ const probotReads = [...new Set(probotSources.flatMap((f) => envReads(readFileSy
 // Converge's own: every key of the settings schema (read from its source, so one with no
 // default is found too) and every other variable src/ reads by name (process.env.X, or
 // env.X on an environment object handed around).
-const schemaKeys = [...readFileSync('src/settings/env.ts', 'utf8').matchAll(/^\s+([A-Z][A-Z0-9_]*):\s*z\./gm)].map((m) => m[1]!);
+const schemaKeys = [...readFileSync('src/env/app-env.ts', 'utf8').matchAll(/^\s+([A-Z][A-Z0-9_]*):\s*z\./gm)].map((m) => m[1]!);
 const directReads = files('src', '.ts').flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/\b\w*[eE]nv\.([A-Z][A-Z0-9_]*)\b|process\.env\[['"]([A-Z][A-Z0-9_]*)['"]\]/g)].map((m) => (m[1] ?? m[2])!));
 
 describe('.env.example', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundedJson, formatValue } from '../../src/core/render/values.js';
+import { boundedJson, formatValue } from '../../src/github-app/render/values.js';
 
 /** A graph of shared nodes whose JSON is 10^8 levels of text: never written out in full. */
 function sharedGraph(levels: number): unknown {

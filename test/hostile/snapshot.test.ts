@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/config/load.js';
-import { unpackSnapshot } from '../../src/github/snapshot.js';
+import { unpackSnapshot } from '../../src/github-app/snapshot.js';
 import { SETTINGS, tarballOf } from './corpus.js';
 import { hostileRegistry } from './run.js';
 

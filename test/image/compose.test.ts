@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { OPS_PATHS } from '../../src/ops/index.js';
-import { readEnv } from '../../src/settings/env.js';
+import { readEnv } from '../../src/env/app-env.js';
 
 /**
  * There is no Docker engine on this machine, so neither the image nor compose can be run

@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Settings } from '../../src/config/schema.js';
+import { RepoConfig } from '../../src/config/schema.js';
 import { createRedis, connectRedis } from '../../src/queue/connection.js';
 import { CONVERGE_QUEUE, type ConvergeJob, type FullRunJob } from '../../src/queue/jobs.js';
 import { Queues } from '../../src/queue/queues.js';
@@ -106,12 +106,12 @@ describe('queues', () => {
   });
 
   it('schedules the full run from converge.yml, jittered by default, and removes it when disabled', async () => {
-    await syncSchedule(queues.converge, job, Settings.parse({}));
+    await syncSchedule(queues.converge, job, RepoConfig.parse({}));
     const [scheduler] = await queues.converge.getJobSchedulers();
     expect(scheduler).toMatchObject({ key: 'full-run:acme/config', pattern: jitteredDailyCron('acme/config'), tz: 'UTC' });
-    await syncSchedule(queues.converge, job, Settings.parse({ schedule: { fullRun: '*/30 * * * *' } }));
+    await syncSchedule(queues.converge, job, RepoConfig.parse({ schedule: { fullRun: '*/30 * * * *' } }));
     expect((await queues.converge.getJobSchedulers()).map((s) => s.pattern)).toEqual(['*/30 * * * *']);
-    await syncSchedule(queues.converge, job, Settings.parse({ schedule: { enabled: false } }));
+    await syncSchedule(queues.converge, job, RepoConfig.parse({ schedule: { enabled: false } }));
     expect(await queues.converge.getJobSchedulers()).toEqual([]);
     expect(jitteredDailyCron('acme/config')).not.toBe(jitteredDailyCron('acme/other'));
   });

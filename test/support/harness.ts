@@ -4,7 +4,7 @@ import { Probot, ProbotOctokit } from 'probot';
 import { Registry } from '../../src/core/registry.js';
 import type { ProviderDeps } from '../../src/providers/deps.js';
 import { providers } from '../../src/providers/index.js';
-import { readEnv } from '../../src/settings/env.js';
+import { readEnv } from '../../src/env/app-env.js';
 import type { WorkerContext } from '../../src/worker/context.js';
 import type { FakeGitHub } from './fake-github/index.js';
 import type { Provider } from '../../src/core/provider.js';

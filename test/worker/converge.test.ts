@@ -5,6 +5,8 @@ import type { WorkerContext } from '../../src/worker/context.js';
 import { catchUpOnStart } from '../../src/worker/catch-up.js';
 import { processConvergeJob } from '../../src/worker/converge-job.js';
 import { startWorkers, type RunningWorkers } from '../../src/worker/index.js';
+import { waitFor } from '../e2e/support/processes.js';
+import { CONFIG_REPO as E2E_CONFIG_REPO, startStack, type Stack } from '../e2e/support/stack.js';
 import { installFakeGitHub } from '../support/fake-github/index.js';
 import { CONFIG_REPO, probotFor, labelDoc, orgWrites, repoFile, silent, workerContext } from '../support/harness.js';
 import { MemoryTarget, memoryProvider } from '../support/memory-provider.js';
@@ -192,26 +194,6 @@ describe('convergence on merge', () => {
     expect(target.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /repos/acme/r7', 'PATCH /repos/acme/r7']);
   });
 
-  it('finishes the active job before a worker stops on SIGTERM', async () => {
-    const target = new MemoryTarget();
-    const context = workerContext(fake, { extraProviders: [memoryProvider(target) as never] });
-    fake.addRepo({ name: CONFIG_REPO });
-    const head = fake.commit(CONFIG_REPO, { 'converge.yml': 'providers:\n  mem: {}\n', 'w.yml': 'kind: mem.widget\nname: a\nspec: { size: 1 }\n' });
-    let release!: () => void;
-    target.hold = new Promise<void>((resolve) => (release = resolve));
-    const workers = await start(context);
-    await queues.enqueueConverge(job);
-    while (target.calls.apply === 0) await new Promise((r) => setTimeout(r, 20));
-    let closed = false;
-    const closing = workers.close().then(() => (closed = true));
-    await new Promise((r) => setTimeout(r, 200));
-    expect(closed).toBe(false);
-    release();
-    await closing;
-    expect(target.state.get('mem.widget/a')?.spec).toEqual({ size: 1 });
-    expect(runOn(head).map((r) => r.conclusion)).toEqual(['success']);
-  });
-
   it('re-runs a job whose worker was killed mid-apply, to the same end state', async () => {
     const target = new MemoryTarget();
     const context = workerContext(fake, { extraProviders: [memoryProvider(target) as never] });
@@ -233,6 +215,44 @@ describe('convergence on merge', () => {
     expect(target.state.get('mem.widget/b')?.spec).toEqual({ size: 2 });
     expect(runOn(head).map((r) => r.conclusion)).toContain('success');
   });
+});
+
+describe('a worker process stopped with SIGTERM', () => {
+  let stack: Stack | undefined;
+
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it('finishes the active job, then exits 0', async () => {
+    stack = await startStack();
+    const { fake: served } = stack;
+    served.addRepo({ name: E2E_CONFIG_REPO });
+    served.addRepo({ name: 'api' });
+    const labels = Array.from({ length: 5 }, (_, i) => labelDoc('api', `stopped-${i}`, 'd73a4a')).join('---\n');
+    const head = served.commit(E2E_CONFIG_REPO, { 'converge.yml': SETTINGS, 'labels.yml': labels });
+    // Each label takes 300 ms to create, so the convergence is still applying when the signal comes.
+    served.delay({ method: 'POST', path: /^\/repos\/acme\/api\/labels$/, ms: 300 });
+    const labelPosts = () => served.count({ method: 'POST', path: /^\/repos\/acme\/api\/labels$/ });
+
+    // The catch-up convergence on start is the job the signal interrupts.
+    const worker = await stack.start('start:worker', { env: { CONVERGE_APPLY_CONCURRENCY: '1', CONVERGE_WORKER_CONCURRENCY: '1' } });
+    await worker.waitForLog((l) => l.msg === 'job started' && l.job === 'converge', 'the convergence started');
+    await waitFor(() => labelPosts() > 0, 'the first label write');
+    expect(served.labels('api').length).toBeLessThan(5);
+    worker.signalApp('SIGTERM');
+
+    expect(await worker.exited).toBe(0);
+    expect(served.labels('api').map((l) => l.name).sort()).toEqual(['stopped-0', 'stopped-1', 'stopped-2', 'stopped-3', 'stopped-4']);
+    const run = served.checkRuns(E2E_CONFIG_REPO).find((r) => r.name === 'Converge apply' && r.head_sha === head);
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'success' });
+    const log = worker.lines.map((l) => l.msg);
+    const stopping = log.indexOf('stopping: finishing active jobs, then exiting');
+    expect(stopping).toBeGreaterThanOrEqual(0);
+    expect(worker.lines.slice(stopping).find((l) => l.msg === 'job finished' && l.job === 'converge')).toMatchObject({ outcome: 'completed' });
+    expect(log.at(-1)).toBe('stopped');
+  }, 60_000);
 });
 
 describe('finding the last converged commit', () => {
@@ -279,7 +299,7 @@ describe('finding the last converged commit', () => {
     let head = first;
     for (let i = 0; i < 250; i++) head = fake.commit(CONFIG_REPO, { 'notes.md': `${i}\n` });
     fake.resetLog();
-    const { findLastConverged } = await import('../../src/github/progress.js');
+    const { findLastConverged } = await import('../../src/github-app/progress.js');
     expect(await findLastConverged(client, { owner: 'acme', repo: CONFIG_REPO }, head, 'Converge apply', { maxCommits: 200 })).toEqual({ sha: undefined, searched: 200, truncated: true });
     expect(graphqlRequests()).toBe(2);
     // Another app's check run of the same name is no progress marker.

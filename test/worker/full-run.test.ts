@@ -110,6 +110,20 @@ describe('full runs and drift issues', () => {
     expect(body).toContain('read timed out');
   });
 
+  it('fails its check run with a redacted message when it stops, never the raw error text', async () => {
+    fake.addRepo({ name: 'api', description: 'a' });
+    seed('providers:\n  github: {}\n', { 'repos/api.yml': repoFile('api', '  description: a\n') });
+    const token = `ghs_${'A1b2'.repeat(9)}`;
+    // Listing the drift issues fails with GitHub's message echoing a token-looking string.
+    fake.failNext({ method: 'GET', path: new RegExp(`^/repos/acme/${CONFIG_REPO}/issues$`), status: 422, body: { message: `Validation Failed near ${token}` } });
+    await expect(full()).rejects.toMatchObject({ retryable: false });
+    const [run] = fake.checkRuns(CONFIG_REPO).filter((r) => r.name === 'Converge full run');
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(run!.output.title).toBe('The full run did not finish');
+    expect(run!.output.summary).toContain('Validation Failed near [REDACTED]');
+    expect(JSON.stringify(run!.output)).not.toContain(token);
+  });
+
   it('only lets repository admins start a full run by comment', async () => {
     seed('providers:\n  github: {}\n', {});
     fake.addIssue(CONFIG_REPO, { title: 'please', body: '/converge full-run' });

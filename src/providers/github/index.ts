@@ -1,47 +1,55 @@
 import { ConfigurationError } from '../../core/errors.js';
 import type { Provider } from '../../core/provider.js';
 import type { ProviderDeps } from '../deps.js';
-import { GitHubApi } from './api.js';
 import { branchProtectionKind } from './branch-protection/index.js';
-import { repositoriesAndLabels } from './bulk-repositories.js';
-import { teamsAndGrants } from './bulk-teams.js';
-import { collaboratorKind, repositoryCollaborators } from './collaborator/index.js';
-import { environmentKind, repositoryEnvironments } from './environment/index.js';
-import { LruEtagCache, type EtagCache } from './etag-cache.js';
+import { bulkReadersOf } from './bulk-readers.js';
+import { collaboratorKind } from './collaborator/index.js';
+import { environmentKind } from './environment/index.js';
 import type { BulkReader, GitHubKind } from './kind.js';
 import { labelKind } from './label/index.js';
-import { Lookups } from './lookups.js';
-import { memberKind, members } from './member/index.js';
+import { memberKind } from './member/index.js';
 import { orgRulesetKind } from './org-ruleset/index.js';
-import { orgVariableKind, orgVariables } from './org-variable/index.js';
+import { orgVariableKind } from './org-variable/index.js';
 import { InProcessWritePacer, type WritePacer } from './pacer.js';
 import { repositoryKind } from './repository/index.js';
-import { orgRulesets, rulesetKind, rulesetsOfRepositories } from './ruleset/index.js';
+import { rulesetKind } from './ruleset/index.js';
+import { footprintOf, type Host } from './footprint.js';
 import { GitHubSession } from './session.js';
 import { GitHubSettings } from './settings.js';
+import { GitHubApi } from './shared/api.js';
+import { LruEtagCache, type EtagCache } from './shared/etag-cache.js';
+import { Lookups } from './shared/lookups.js';
 import { teamRepositoryKind } from './team-repository/index.js';
 import { teamKind } from './team/index.js';
-import { repositoryVariables, variableKind } from './variable/index.js';
+import { variableKind } from './variable/index.js';
 
-export { BranchProtection } from './branch-protection/index.js';
-export { Collaborator } from './collaborator/index.js';
-export { Environment } from './environment/index.js';
-export { Label } from './label/index.js';
-export { Member } from './member/index.js';
-export { OrgRuleset } from './org-ruleset/index.js';
-export { OrgVariable } from './org-variable/index.js';
-export { Repository } from './repository/index.js';
-export { Ruleset } from './ruleset/index.js';
-export { Team } from './team/index.js';
-export { TeamRepository } from './team-repository/index.js';
-export { Variable } from './variable/index.js';
-export { GitHubSettings } from './settings.js';
-export { LruEtagCache, type CachedResponse, type EtagCache } from './etag-cache.js';
+// Each kind folder's public face: its kind object and its spec schema (`Repository`, `Label`, ...).
+export * from './branch-protection/index.js';
+export * from './collaborator/index.js';
+export * from './environment/index.js';
+export * from './label/index.js';
+export * from './member/index.js';
+export * from './org-ruleset/index.js';
+export * from './org-variable/index.js';
+export * from './repository/index.js';
+export * from './ruleset/index.js';
+export * from './team/index.js';
+export * from './team-repository/index.js';
+export * from './variable/index.js';
+
+export type { GitHubDeps } from './deps.js';
+export type { BulkRead, BulkReader, ConfigProblem, GitHubContext, GitHubKind } from './kind.js';
 export { InProcessWritePacer, paceKey, type WritePacer } from './pacer.js';
 export { RedisWritePacer } from './redis-pacer.js';
-export type { BulkReader, GitHubContext, GitHubKind } from './kind.js';
+export { GitHubSettings } from './settings.js';
+export { statusOf, toGitHubError } from './shared/errors.js';
+export { LruEtagCache, type CachedResponse, type EtagCache } from './shared/etag-cache.js';
+export type { Reference } from './shared/references.js';
 
-/** Kinds in dependency order: creates run in this order, deletes in reverse. */
+/**
+ * Every kind, in dependency order: creates run in this order, deletes in reverse. Adding a
+ * kind is adding its object here (see CONTRIBUTING.md); everything else is derived from it.
+ */
 export const githubKinds: readonly GitHubKind<any>[] = [
   repositoryKind,
   labelKind,
@@ -57,21 +65,13 @@ export const githubKinds: readonly GitHubKind<any>[] = [
   orgVariableKind,
 ];
 
-/**
- * Every kind must be yielded by one of these for full runs. The GraphQL repositories reader
- * comes first: it also lists the repository names the per-repository REST readers use.
- */
-export const githubBulkReaders: readonly BulkReader[] = [
-  repositoriesAndLabels,
-  teamsAndGrants,
-  members,
-  repositoryCollaborators,
-  rulesetsOfRepositories,
-  orgRulesets,
-  repositoryEnvironments,
-  repositoryVariables,
-  orgVariables,
-];
+/** Converge's own footprint in the github targets of a repo config (see footprint.ts). */
+export function githubFootprint(targets: ReadonlyMap<string, unknown> | undefined, host: Host): string[] {
+  return footprintOf(githubKinds, targets, host);
+}
+
+/** The full-run reads, one per bulk read the kinds name (shared ones once, for all their kinds). */
+export const githubBulkReaders: readonly BulkReader[] = bulkReadersOf(githubKinds);
 
 export interface GitHubProviderOptions {
   /** Shared by every session of this provider unless deps bring their own. Default: in-memory LRU. */
@@ -97,7 +97,7 @@ export function createGitHubProvider(options: GitHubProviderOptions = {}): Provi
         org,
         cache: github.etagCache ?? cache,
         pacer: github.pacer ?? pacer,
-        writeSpacingMs: settings.writeSpacingMs ?? github.writeSpacingMs ?? 1_000,
+        writeSpacingMs: settings.writeSpacingMs ?? github.writeSpacingMs ?? 0,
       });
       const log = deps.log.child({ provider: 'github', org, target: target.name });
       return new GitHubSession(

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { Change } from '../../core/plan-types.js';
 import type { ReadAllResult, ReadResult, ResourceKind } from '../../core/provider.js';
-import type { ResourceRef } from '../../core/resource.js';
-import type { GitHubApi } from './api.js';
-import type { Lookups } from './lookups.js';
+import type { DesiredResource, ResourceRef } from '../../core/resource.js';
+import type { GitHubApi } from './shared/api.js';
+import type { Lookups } from './shared/lookups.js';
+import type { Reference } from './shared/references.js';
 
 /** What every kind's live operations get: the org, its API, and the session's memory. */
 export interface GitHubContext {
@@ -28,20 +29,53 @@ export interface GitHubContext {
 }
 
 /**
- * A kind of the github provider: the schema half the core sees (ResourceKind) plus how to
- * read and write it. Adding a kind means adding one of these (and a bulk reader that yields
- * it) to the lists in `index.ts`.
+ * How full runs read live resources. One bulk read may yield several kinds from the same
+ * queries (the repositories GraphQL query yields repositories, labels and protection rules):
+ * each of those kinds names the same BulkRead as its `bulkRead`, and the provider runs it once
+ * for all of them (bulk-readers.ts).
+ */
+export interface BulkRead {
+  /** Every live resource of the requested kinds: those of its kinds the full run asked for. */
+  readAll(kinds: ReadonlySet<string>, ctx: GitHubContext): Promise<ReadAllResult>;
+}
+
+/** A bulk read with the kinds it yields, as the session runs it. Derived from the kinds list. */
+export interface BulkReader extends BulkRead {
+  kinds: readonly string[];
+}
+
+/** A check of one resource that needs no API call, as an error on its YAML line. */
+export interface ConfigProblem {
+  code: string;
+  message: string;
+}
+
+/**
+ * A kind of the github provider, all in one object: the schema half the core sees
+ * (ResourceKind), how to read it (targeted and in bulk), how to write it, and what it names.
+ * Optional members are capabilities a kind may lack. Each kind folder's `index.ts` exports one
+ * of these; `githubKinds` in `index.ts` lists them.
  */
 export interface GitHubKind<Spec extends Record<string, unknown> = Record<string, unknown>> extends ResourceKind<Spec> {
   /** Targeted reads: every ref of this kind at once, so the kind can batch (one list per parent). */
   read(refs: ResourceRef[], ctx: GitHubContext): Promise<ReadResult[]>;
   /** One change, idempotent. Throws whatever the API threw; the session maps it. */
   apply(change: Change, ctx: GitHubContext): Promise<void>;
-}
-
-/** Bulk reads for full runs. One reader may yield several kinds from the same queries. */
-export interface BulkReader {
-  kinds: readonly string[];
-  /** Read every live resource of the requested kinds (a subset of `kinds`). */
-  readAll(kinds: ReadonlySet<string>, ctx: GitHubContext): Promise<ReadAllResult>;
+  /** The full-run read that yields this kind: its own, or one it shares with other kinds. */
+  bulkRead: BulkRead;
+  /** The teams, users and apps a desired resource names: each must exist before planning. */
+  references?(resource: DesiredResource): Reference[];
+  /**
+   * Resources of this kind are what references of this type name (teams): one declared in the
+   * same change satisfies references to it, though it does not exist yet.
+   */
+  referencedAs?: Reference['type'];
+  /** Checks of one desired resource beyond its schema and name, with no API call. */
+  validateConfig?(resource: DesiredResource): ConfigProblem[];
+  /**
+   * Names of this kind that belong to the config repo itself, as a glob (`<repo>/**` for a
+   * repository's children): Converge's own footprint, never extraneous, pruned or drift.
+   * Kinds that cannot touch the config repo (org members, org variables) leave it out.
+   */
+  footprint?(configRepo: string): string;
 }

@@ -1,12 +1,11 @@
-import { readError } from '../../core/errors.js';
-import { ConfigurationError } from '../../core/errors.js';
+import { ConfigurationError, readError } from '../../core/errors.js';
 import type { Change } from '../../core/plan-types.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { ProviderSession, ReadAllOptions, ReadAllResult, ReadResult } from '../../core/provider.js';
 import { resourceKey, type DesiredResource, type ResourceRef } from '../../core/resource.js';
-import { readFailure, toGitHubError } from './errors.js';
+import { readFailure, toGitHubError } from './shared/errors.js';
 import type { BulkReader, GitHubContext, GitHubKind } from './kind.js';
-import { validateReferences } from './validate.js';
+import { validateResources } from './validate.js';
 import { pushTo } from '../../core/collections.js';
 
 /** The github provider bound to one org for one job: dispatches to kinds, maps errors. */
@@ -71,9 +70,9 @@ export class GitHubSession implements ProviderSession {
     }
   }
 
-  /** Teams, users and apps the config names must exist: diagnostics on their YAML lines. */
+  /** Each kind's own checks, and the teams, users and apps the config names must exist: diagnostics on their YAML lines. */
   async validate(resources: DesiredResource[]): Promise<Diagnostic[]> {
-    return validateReferences(this.ctx, resources);
+    return validateResources(this.ctx, this.kinds, resources);
   }
 
   async close(): Promise<void> {

@@ -5,8 +5,8 @@ export const GitHubSettings = z.strictObject({
   /** The org to manage. Default: the owner of the config repo. */
   org: z.string().min(1).optional(),
   /**
-   * Minimum time between two mutations for this org, across every process. Default: the
-   * CONVERGE_WRITE_SPACING_MS environment variable (1,000 ms when unset).
+   * Extra minimum time between any two mutations for this org, across every process, on top
+   * of GitHub's secondary-limit budgets. Default: CONVERGE_WRITE_SPACING_MS (0 when unset).
    */
   writeSpacingMs: z.number().int().min(0).max(60_000).optional(),
   /** Targeted reads in flight at once (GitHub allows 100 concurrent requests). Default 8. */

@@ -1,74 +1,15 @@
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { resourceKey, type DesiredResource } from '../../core/resource.js';
-import type { BranchProtection } from './branch-protection/schema.js';
-import type { Environment } from './environment/schema.js';
-import { toGitHubError } from './errors.js';
-import { graphqlAllowingMissing } from './graphql-partial.js';
-import type { GitHubContext } from './kind.js';
-import { listAll } from './lists.js';
+import type { GitHubContext, GitHubKind } from './kind.js';
 import { orgMemberLogins } from './member/read.js';
-import { slugOf, splitChildName } from './names.js';
-import type { OrgRuleset } from './ruleset/schema.js';
-import type { Team } from './team/schema.js';
+import { toGitHubError } from './shared/errors.js';
+import { graphqlAllowingMissing } from './shared/graphql-partial.js';
+import { listAll } from './shared/lists.js';
+import type { Reference } from './shared/references.js';
 
-/** A team, user or app a resource names, and in which role (for the sentence). */
-interface Reference {
-  type: 'team' | 'user' | 'app';
-  name: string;
-  /** What the reference is for, completing "… so it cannot be <role>". */
-  role: string;
+/** A reference with the resource that makes it, for the diagnostic's line. */
+interface Named extends Reference {
   resource: DesiredResource;
-  /** Adding this user would invite them to the org: they must be a member already. */
-  mustBeMember?: boolean;
-}
-
-function referencesOf(resource: DesiredResource): Reference[] {
-  const refs: Reference[] = [];
-  const add = (type: Reference['type'], names: readonly string[] | undefined, role: string, mustBeMember = false) => {
-    for (const name of names ?? []) refs.push({ type, name, role, resource, mustBeMember });
-  };
-  const child = splitChildName(resource.name);
-  switch (resource.kind) {
-    case 'github.team': {
-      const spec = resource.spec as Team;
-      if (spec.parent) add('team', [spec.parent], `the parent of team "${resource.name}"`);
-      add('user', spec.members, `a member of team "${resource.name}"`, true);
-      add('user', spec.maintainers, `a maintainer of team "${resource.name}"`, true);
-      break;
-    }
-    case 'github.team-repository':
-      if (child) add('team', [child.parent], `given access to repository "${child.child}"`);
-      break;
-    case 'github.collaborator':
-      if (child) add('user', [child.child], `a collaborator on repository "${child.parent}"`);
-      break;
-    case 'github.member':
-      add('user', [resource.name], `a member of the org`);
-      break;
-    case 'github.branch-protection': {
-      const spec = resource.spec as BranchProtection;
-      const where = `allowed to push to "${resource.name}"`;
-      add('user', spec.restrictions?.users, where);
-      add('team', spec.restrictions?.teams, where);
-      add('app', spec.restrictions?.apps, where);
-      add('app', spec.requiredStatusChecks?.checks?.flatMap((c) => (c.app ? [c.app] : [])), `the app reporting a required check of "${resource.name}"`);
-      break;
-    }
-    case 'github.environment': {
-      const spec = resource.spec as Environment;
-      add('user', spec.reviewers?.users, `a reviewer of environment "${resource.name}"`);
-      add('team', spec.reviewers?.teams, `a reviewer of environment "${resource.name}"`);
-      break;
-    }
-    case 'github.ruleset':
-    case 'github.org-ruleset': {
-      const actors = (resource.spec as OrgRuleset).bypassActors ?? [];
-      add('team', actors.flatMap((a) => (a.type === 'team' ? [a.name] : [])), `allowed to bypass ruleset "${resource.name}"`);
-      add('user', actors.flatMap((a) => (a.type === 'user' ? [a.name] : [])), `allowed to bypass ruleset "${resource.name}"`);
-      break;
-    }
-  }
-  return refs;
 }
 
 function diagnostic(resource: DesiredResource, code: string, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {
@@ -104,26 +45,30 @@ async function checked<T>(what: string, problems: Diagnostic[], first: DesiredRe
 }
 
 /**
- * Before anything is read or written: every team, user and app the config names must exist
- * (or, for teams, be declared in this change), and people added to teams must already be org
- * members, since GitHub would invite them. Each problem is a diagnostic on the resource's line.
+ * Before anything is read or written: each kind's own checks of its resources, then every
+ * team, user and app the config names must exist (or, for teams, be declared in this change),
+ * and people added to teams must already be org members, since GitHub would invite them. The
+ * kinds say what their resources name (`references`); this checks them all in a few requests.
+ * Each problem is a diagnostic on the resource's line.
  */
-export async function validateReferences(ctx: GitHubContext, resources: DesiredResource[]): Promise<Diagnostic[]> {
+export async function validateResources(ctx: GitHubContext, kinds: ReadonlyMap<string, GitHubKind<any>>, resources: DesiredResource[]): Promise<Diagnostic[]> {
   const problems: Diagnostic[] = [];
   for (const resource of resources) {
-    const name = resource.kind === 'github.team' ? (resource.spec as Team).name : undefined;
-    if (name !== undefined && slugOf(name) !== resource.name) {
-      problems.push(
-        diagnostic(resource, 'github.team-slug', `Team name "${name}" gives the slug "${slugOf(name)}", not "${resource.name}": GitHub derives a team's slug from its name, so rename the resource or change spec.name.`),
-      );
-    }
+    for (const problem of kinds.get(resource.kind)?.validateConfig?.(resource) ?? []) problems.push(diagnostic(resource, problem.code, problem.message));
   }
-  const refs = resources.flatMap(referencesOf);
-  if (refs.length === 0) return problems;
-  const first = refs[0]!.resource;
-  const declaredTeams = new Set(resources.filter((r) => r.kind === 'github.team').map((r) => r.name));
+  const named = resources.flatMap((resource): Named[] => (kinds.get(resource.kind)?.references?.(resource) ?? []).map((ref) => ({ ...ref, resource })));
+  if (named.length === 0) return problems;
+  const first = named[0]!.resource;
+  // A team declared in this change may not exist yet: it is created before what names it.
+  const declared = new Set(
+    resources.flatMap((r) => {
+      const type = kinds.get(r.kind)?.referencedAs;
+      return type ? [`${type}:${r.name}`] : [];
+    }),
+  );
+  const refs = named.filter((ref) => !declared.has(`${ref.type}:${ref.name}`));
 
-  const teamRefs = refs.filter((r) => r.type === 'team' && !declaredTeams.has(r.name));
+  const teamRefs = refs.filter((r) => r.type === 'team');
   if (teamRefs.length > 0) {
     const teams = await checked('teams', problems, first, async () => new Set(((await listAll<{ slug: string }>(ctx, 'GET /orgs/{org}/teams', { org: ctx.org })) ?? []).map((t) => t.slug)));
     for (const ref of teams ? teamRefs.filter((r) => !teams.has(r.name)) : []) {
@@ -135,16 +80,16 @@ export async function validateReferences(ctx: GitHubContext, resources: DesiredR
   if (userRefs.length > 0) {
     const logins = [...new Set(userRefs.map((r) => r.name))];
     const users = await checked('users', problems, first, () => existingUsers(ctx, logins));
-    const needMembers = userRefs.some((r) => r.mustBeMember || r.resource.kind === 'github.member');
+    const needMembers = userRefs.some((r) => r.membership !== undefined);
     const members = needMembers ? await checked('org members', problems, first, () => orgMemberLogins(ctx)) : undefined;
     for (const ref of userRefs) {
       if (users && !users.has(ref.name)) {
         problems.push(diagnostic(ref.resource, 'github.unknown-user', `User "${ref.name}" does not exist on GitHub, so they cannot be ${ref.role}.`));
-      } else if (members && !members.has(ref.name) && ref.mustBeMember) {
+      } else if (members && !members.has(ref.name) && ref.membership === 'required') {
         problems.push(
           diagnostic(ref.resource, 'github.not-org-member', `User "${ref.name}" is not a member of ${ctx.org}, so they cannot be ${ref.role}: GitHub would invite them, and Converge never invites. Invite them on GitHub first.`),
         );
-      } else if (members && !members.has(ref.name) && ref.resource.kind === 'github.member') {
+      } else if (members && !members.has(ref.name) && ref.membership === 'declared') {
         problems.push(
           diagnostic(ref.resource, 'github.member-missing', `User "${ref.name}" is declared as a member of ${ctx.org} but is not one; Converge never invites: invite them on GitHub, or remove the declaration.`, 'warning'),
         );

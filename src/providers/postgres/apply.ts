@@ -3,82 +3,22 @@ import { ConfigurationError, RejectedError } from '../../core/errors.js';
 import type { Change } from '../../core/plan-types.js';
 import { resourceKey } from '../../core/resource.js';
 import { inTransaction, type Connection } from './connection.js';
-import { MISSING_STATES, sqlState, toPostgresError } from './errors.js';
-import { applyDatabaseGrant, applyDefaultPrivileges, applySchemaGrant, applyTableGrant } from './apply-grants.js';
-import { isKindName, KIND, LAYOUT, parseName, type KindName, type NameParts } from './names.js';
+import { sqlState } from './errors.js';
+import type { NameParts } from './names.js';
 import { passwordMarker, scramVerifier } from './password.js';
-import type { Database, Role, RoleMembership, Schema, Settings } from './schema.js';
+import type { Database, Role, RoleMembership, Schema, TargetSettings } from './schema.js';
 import type { Scope } from './scope.js';
 import { ident, literal } from './sql.js';
 
 export interface ApplyContext {
   connection: Connection;
   scope: Scope;
-  settings: Settings;
+  settings: TargetSettings;
   env: Readonly<Record<string, string | undefined>>;
   log: Logger;
 }
 
 export type Parts = Required<NameParts>;
-
-type Handler = (ctx: ApplyContext, change: Change, parts: Parts, from: Parts | undefined) => Promise<void>;
-
-const HANDLERS: Record<KindName, Handler> = {
-  [KIND.role]: applyRole,
-  [KIND.membership]: applyMembership,
-  [KIND.database]: applyDatabase,
-  [KIND.schema]: applySchema,
-  [KIND.databaseGrant]: applyDatabaseGrant,
-  [KIND.schemaGrant]: applySchemaGrant,
-  [KIND.tableGrant]: applyTableGrant,
-  [KIND.defaultPrivileges]: applyDefaultPrivileges,
-};
-
-/** Kinds whose objects live inside one database (reached through that database's pool). */
-export const IN_DATABASE = new Set<KindName>([KIND.schema, KIND.schemaGrant, KIND.tableGrant, KIND.defaultPrivileges]);
-
-function parse(kind: KindName, name: string, resource: string): Parts {
-  const parts = parseName(kind, name);
-  if (typeof parts === 'string') throw new RejectedError(parts, { resource });
-  return parts as Parts;
-}
-
-/** Why this target must not touch an object the name refers to, or undefined. */
-export function scopeProblem(scope: Scope, kind: KindName, parts: NameParts): string | undefined {
-  for (const part of LAYOUT[kind]) {
-    const value = parts[part]!;
-    const problem =
-      part === 'database'
-        ? IN_DATABASE.has(kind)
-          ? scope.contentProblem(value)
-          : scope.databaseProblem(value)
-        : part === 'schema'
-          ? scope.schemaProblem(value)
-          : scope.roleProblem(value);
-    if (problem) return problem;
-  }
-  return undefined;
-}
-
-/** Make one change real, idempotently. Throws typed errors naming the target and resource. */
-export async function applyChange(ctx: ApplyContext, change: Change): Promise<void> {
-  const resource = resourceKey(change);
-  if (!isKindName(change.kind)) throw new RejectedError(`postgres has no kind ${change.kind}`, { resource });
-  const kind = change.kind;
-  const parts = parse(kind, change.name, resource);
-  const from = change.action === 'rename' && change.fromName !== undefined ? parse(kind, change.fromName, resource) : undefined;
-  for (const p of [parts, from]) {
-    const problem = p && scopeProblem(ctx.scope, kind, p);
-    if (problem) throw new RejectedError(`postgres target "${ctx.connection.target}": ${problem}; ${resource} is not changed.`, { resource });
-  }
-  try {
-    await HANDLERS[kind](ctx, change, parts, from);
-  } catch (error) {
-    // A deletion whose object (or the role, schema, database it hangs on) is gone is done.
-    if (change.action === 'delete' && MISSING_STATES.has(sqlState(error) ?? '')) return;
-    throw toPostgresError(error, ctx.connection, { while: `${change.action} of ${resource}`, resource });
-  }
-}
 
 type Db = { query(sql: string, params?: unknown[]): Promise<{ rowCount: number | null }> };
 
@@ -129,7 +69,7 @@ function passwordFor(ctx: ApplyContext, spec: Role, resource: string): string {
   return value;
 }
 
-async function applyRole(ctx: ApplyContext, change: Change, { role }: Parts, from: Parts | undefined): Promise<void> {
+export async function applyRole(ctx: ApplyContext, change: Change, { role }: Parts, from: Parts | undefined): Promise<void> {
   if (change.action === 'delete') return dropRole(ctx, role);
   const spec = change.desired as Role;
   const resource = resourceKey(change);
@@ -145,7 +85,8 @@ async function applyRole(ctx: ApplyContext, change: Change, { role }: Parts, fro
     else if (options.length > 0) await db.query(`ALTER ROLE ${ident(role)} WITH ${options.join(' ')}`);
     const secret = password ?? (!existed && spec.passwordFromEnv ? passwordFor(ctx, spec, resource) : undefined);
     if (secret !== undefined) {
-      await db.query(`ALTER ROLE ${ident(role)} PASSWORD ${literal(scramVerifier(secret) ?? secret)}`);
+      // Always a verifier: PostgreSQL stores it as given, and the password never reaches SQL text.
+      await db.query(`ALTER ROLE ${ident(role)} PASSWORD ${literal(scramVerifier(secret))}`);
       await db.query(`COMMENT ON ROLE ${ident(role)} IS ${literal(passwordMarker(spec.passwordFromEnv!, spec.passwordVersion))}`);
     }
   });
@@ -203,7 +144,7 @@ async function dropRole(ctx: ApplyContext, role: string): Promise<void> {
   });
 }
 
-async function applyMembership(ctx: ApplyContext, change: Change, { role, member }: Parts): Promise<void> {
+export async function applyMembership(ctx: ApplyContext, change: Change, { role, member }: Parts): Promise<void> {
   const main = ctx.connection.pool();
   if (change.action === 'delete') {
     await main.query(`REVOKE ${ident(role)} FROM ${ident(member)}`);
@@ -223,7 +164,7 @@ function databaseOptions(spec: Database): string[] {
   ];
 }
 
-async function applyDatabase(ctx: ApplyContext, change: Change, { database }: Parts, from: Parts | undefined): Promise<void> {
+export async function applyDatabase(ctx: ApplyContext, change: Change, { database }: Parts, from: Parts | undefined): Promise<void> {
   const main = ctx.connection.pool();
   const self = ctx.connection.identity.database;
   if (change.action === 'delete') {
@@ -259,7 +200,7 @@ async function applyDatabase(ctx: ApplyContext, change: Change, { database }: Pa
   });
 }
 
-async function applySchema(ctx: ApplyContext, change: Change, { database, schema }: Parts, from: Parts | undefined): Promise<void> {
+export async function applySchema(ctx: ApplyContext, change: Change, { database, schema }: Parts, from: Parts | undefined): Promise<void> {
   if (from && from.database !== database) throw new RejectedError(`schema "${from.schema}" cannot move from database "${from.database}" to "${database}".`);
   const pool = ctx.connection.pool(database);
   if (change.action === 'delete') {

@@ -1,5 +1,7 @@
 import type { Connection, Queryable } from './connection.js';
-import { toPostgresError } from './errors.js';
+import { readError } from '../../core/errors.js';
+import type { ReadError } from '../../core/plan-types.js';
+import { postgresReadError, toPostgresError } from './errors.js';
 import type { Scope } from './scope.js';
 
 /**
@@ -75,7 +77,7 @@ export interface Catalog {
   memberships: MembershipRow[];
   databases: DatabaseRow[];
   /** Per database read: its contents, or why they could not be read. */
-  contents: Map<string, Contents | { error: string }>;
+  contents: Map<string, Contents | { error: ReadError }>;
 }
 
 export interface CatalogNeeds {
@@ -126,7 +128,7 @@ async function rows<T>(db: Queryable, sql: string): Promise<T[]> {
   return (await db.query(sql)).rows as T[];
 }
 
-async function readContents(connection: Connection, database: string, needs: CatalogNeeds): Promise<Contents | { error: string }> {
+async function readContents(connection: Connection, database: string, needs: CatalogNeeds): Promise<Contents | { error: ReadError }> {
   try {
     const db = connection.pool(database);
     const [schemas, tables, defaults] = await Promise.all([
@@ -136,7 +138,7 @@ async function readContents(connection: Connection, database: string, needs: Cat
     ]);
     return { schemas, tables, defaults };
   } catch (error) {
-    return { error: toPostgresError(error, connection, { while: `reading database "${database}"` }).message };
+    return { error: postgresReadError(toPostgresError(error, connection, { while: `reading database "${database}"` })) };
   }
 }
 
@@ -162,11 +164,11 @@ export async function readCatalog(connection: Connection, scope: Scope, needs: C
     needs.contents === 'all'
       ? databases.filter((d) => !d.datistemplate && d.datallowconn && d.can_connect && !scope.contentProblem(d.datname)).map((d) => d.datname)
       : [...needs.contents].filter((name) => live.has(name));
-  const contents = new Map<string, Contents | { error: string }>();
+  const contents = new Map<string, Contents | { error: ReadError }>();
   await Promise.all(
     names.map(async (name) => {
       const database = live.get(name)!;
-      if (!database.datallowconn) contents.set(name, { error: `database "${name}" does not allow connections` });
+      if (!database.datallowconn) contents.set(name, { error: readError('connection', `postgres target "${connection.target}": database "${name}" does not allow connections`) });
       else contents.set(name, await readContents(connection, name, needs));
     }),
   );

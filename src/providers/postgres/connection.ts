@@ -5,7 +5,7 @@ import pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import { ConfigurationError } from '../../core/errors.js';
 import { makeRedactor, toPostgresError, type ErrorContext } from './errors.js';
-import type { Settings } from './schema.js';
+import type { TargetSettings } from './schema.js';
 
 /** Key of the main pool; a database name cannot contain NUL, so it never collides. */
 const MAIN = '\u0000main';
@@ -36,14 +36,14 @@ export class Connection implements ErrorContext {
     readonly target: string,
     readonly envName: string,
     private readonly base: pg.ClientConfig,
-    private readonly settings: Settings,
+    private readonly settings: TargetSettings,
     private readonly log: Logger,
     public identity: Identity,
   ) {
     this.redact = makeRedactor(() => this.secrets);
   }
 
-  static async open(target: string, settings: Settings, env: Readonly<Record<string, string | undefined>>, log: Logger): Promise<Connection> {
+  static async open(target: string, settings: TargetSettings, env: Readonly<Record<string, string | undefined>>, log: Logger): Promise<Connection> {
     const envName = settings.connectionFromEnv;
     const connectionString = env[envName];
     if (!connectionString) {
@@ -59,6 +59,8 @@ export class Connection implements ErrorContext {
     const connection = new Connection(target, envName, base, settings, log, placeholder);
     connection.addSecret(connectionString);
     if (typeof base.password === 'string') connection.addSecret(base.password);
+    // Node's own texts put the address as host:port; the phrases in errors.ts leave it out too.
+    if (base.host) connection.addSecret(`${base.host}:${base.port ?? 5432}`);
     try {
       const { rows } = await connection.pool().query<{ current_user: string; session_user: string; bootstrap: string; database: string }>(
         `select current_user, session_user, current_database() as database,

@@ -94,10 +94,3 @@ export function parseName(kind: KindName, name: string): NameParts | string {
   }
   return parts;
 }
-
-/** The parts of a name already validated by the loader; throws on a bad one. */
-export function partsOf(kind: KindName, name: string): Required<NameParts> {
-  const parts = parseName(kind, name);
-  if (typeof parts === 'string') throw new TypeError(parts);
-  return parts as Required<NameParts>;
-}

@@ -1,4 +1,5 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { postgresSaslPrep } from './saslprep.js';
 
 /**
  * Passwords cannot be read back, so Converge records *which* password it last set, never the
@@ -27,15 +28,13 @@ export function readPasswordMarker(comment: string | null): { passwordFromEnv?: 
 const ITERATIONS = 4096;
 
 /**
- * The SCRAM-SHA-256 verifier PostgreSQL stores (RFC 5802/7677), computed here so the
- * password itself never appears in a statement (statement logs, pg_stat_activity).
- * Only for ASCII passwords: others need SASLprep, which the server does better, so they
- * are sent as is (undefined here).
+ * The SCRAM-SHA-256 verifier PostgreSQL stores (RFC 5802/7677) for `password`, computed here
+ * so the password itself never appears in a statement (statement logs, pg_stat_activity).
+ * It hashes what the server's own `PASSWORD '…'` would hash (see `postgresSaslPrep`), so
+ * clients, which prepare the password the same way, log in with it.
  */
-export function scramVerifier(password: string, salt: Buffer = randomBytes(16)): string | undefined {
-  // eslint-disable-next-line no-control-regex
-  if (!/^[\x20-\x7e]+$/.test(password)) return undefined;
-  const salted = pbkdf2Sync(password, salt, ITERATIONS, 32, 'sha256');
+export function scramVerifier(password: string, salt: Buffer = randomBytes(16)): string {
+  const salted = pbkdf2Sync(Buffer.from(postgresSaslPrep(password), 'utf8'), salt, ITERATIONS, 32, 'sha256');
   const clientKey = createHmac('sha256', salted).update('Client Key').digest();
   const storedKey = createHash('sha256').update(clientKey).digest();
   const serverKey = createHmac('sha256', salted).update('Server Key').digest();

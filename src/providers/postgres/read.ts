@@ -48,53 +48,56 @@ export class LiveState {
     return out;
   }
 
-  /** Every live resource of `kind` this target manages. */
-  all(kind: KindName): ActualResource[] {
-    switch (kind) {
-      case KIND.role:
-        return this.roles();
-      case KIND.membership:
-        return this.memberships();
-      case KIND.database:
-        return this.databases().map((d) => this.resource(kind, [d.datname], { owner: this.roleName(d.datdba) ?? String(d.datdba), connectionLimit: d.datconnlimit }));
-      case KIND.databaseGrant:
-        return this.databases().flatMap((d) =>
-          [...this.grantees(d.acl, d.datdba)].map(([grantee, privileges]) =>
-            this.resource(kind, [d.datname, grantee], { privileges: canonicalPrivileges(privileges) }),
-          ),
-        );
-      case KIND.schema:
-        return this.eachSchema((db, s) => [this.resource(kind, [db, s.nspname], { owner: this.roleName(s.nspowner) ?? String(s.nspowner) })]);
-      case KIND.schemaGrant:
-        return this.eachSchema((db, s) =>
-          [...this.grantees(s.acl, s.nspowner)].map(([grantee, privileges]) =>
-            this.resource(kind, [db, s.nspname, grantee], { privileges: canonicalPrivileges(privileges) }),
-          ),
-        );
-      case KIND.tableGrant:
-        return this.eachSchema((db, s, contents) => this.tableGrants(db, s, contents));
-      case KIND.defaultPrivileges:
-        return this.eachSchema((db, s, contents) => this.defaultPrivileges(db, s, contents));
-    }
-  }
-
   /**
    * A table grant whose schema has no table it could apply to (none yet, or all owned by the
    * grantee) holds nothing, yet is satisfied: it reads as existing and empty, so it converges
    * instead of being planned as a create on every run.
    */
-  empty(kind: KindName, parts: Required<NameParts>): ActualResource | undefined {
-    if (kind !== KIND.tableGrant) return undefined;
+  emptyTableGrant(parts: Required<NameParts>): ActualResource | undefined {
     const contents = this.catalog.contents.get(parts.database);
     if (!contents || 'error' in contents) return undefined;
     const schema = contents.schemas.find((s) => s.nspname === parts.schema);
     const grantee = this.byName.get(parts.grantee);
     if (!schema || !grantee) return undefined;
     const applicable = contents.tables.some((t) => t.relnamespace === schema.oid && t.relowner !== grantee.oid);
-    return applicable ? undefined : this.resource(kind, [parts.database, parts.schema, parts.grantee], { tables: {} });
+    return applicable ? undefined : this.resource(KIND.tableGrant, [parts.database, parts.schema, parts.grantee], { tables: {} });
   }
 
-  private roles(): ActualResource[] {
+  databases(): ActualResource[] {
+    return this.manageableDatabases().map((d) =>
+      this.resource(KIND.database, [d.datname], { owner: this.roleName(d.datdba) ?? String(d.datdba), connectionLimit: d.datconnlimit }),
+    );
+  }
+
+  databaseGrants(): ActualResource[] {
+    return this.manageableDatabases().flatMap((d) =>
+      [...this.grantees(d.acl, d.datdba)].map(([grantee, privileges]) =>
+        this.resource(KIND.databaseGrant, [d.datname, grantee], { privileges: canonicalPrivileges(privileges) }),
+      ),
+    );
+  }
+
+  schemas(): ActualResource[] {
+    return this.eachSchema((db, s) => [this.resource(KIND.schema, [db, s.nspname], { owner: this.roleName(s.nspowner) ?? String(s.nspowner) })]);
+  }
+
+  schemaGrants(): ActualResource[] {
+    return this.eachSchema((db, s) =>
+      [...this.grantees(s.acl, s.nspowner)].map(([grantee, privileges]) =>
+        this.resource(KIND.schemaGrant, [db, s.nspname, grantee], { privileges: canonicalPrivileges(privileges) }),
+      ),
+    );
+  }
+
+  tableGrants(): ActualResource[] {
+    return this.eachSchema((db, s, contents) => this.tableGrantsIn(db, s, contents));
+  }
+
+  defaultPrivileges(): ActualResource[] {
+    return this.eachSchema((db, s, contents) => this.defaultPrivilegesIn(db, s, contents));
+  }
+
+  roles(): ActualResource[] {
     const out: ActualResource[] = [];
     for (const row of this.catalog.roles.values()) {
       if (this.scope.roleProblem(row.rolname, row.oid)) continue;
@@ -113,7 +116,7 @@ export class LiveState {
     return out;
   }
 
-  private memberships(): ActualResource[] {
+  memberships(): ActualResource[] {
     const out: ActualResource[] = [];
     for (const row of this.catalog.memberships) {
       const role = this.manageableRole(row.roleid);
@@ -124,7 +127,7 @@ export class LiveState {
     return out;
   }
 
-  private databases() {
+  private manageableDatabases() {
     return this.catalog.databases.filter((d) => !d.datistemplate && !this.scope.databaseProblem(d.datname));
   }
 
@@ -139,7 +142,7 @@ export class LiveState {
     return out;
   }
 
-  private tableGrants(database: string, schema: SchemaRow, contents: Contents): ActualResource[] {
+  private tableGrantsIn(database: string, schema: SchemaRow, contents: Contents): ActualResource[] {
     const tables = contents.tables.filter((t) => t.relnamespace === schema.oid);
     const held = new Map<string, Map<string, string[]>>();
     const granteeOids = new Map<string, number>();
@@ -163,7 +166,7 @@ export class LiveState {
     });
   }
 
-  private defaultPrivileges(database: string, schema: SchemaRow, contents: Contents): ActualResource[] {
+  private defaultPrivilegesIn(database: string, schema: SchemaRow, contents: Contents): ActualResource[] {
     const byKey = new Map<string, { forRole: string; grantee: string; spec: Record<DefaultObjectType, string[]> }>();
     const types = Object.entries(DEFAULT_OBJECT_TYPES) as [DefaultObjectType, (typeof DEFAULT_OBJECT_TYPES)[DefaultObjectType]][];
     for (const row of contents.defaults) {

@@ -10,7 +10,20 @@ import {
   TYPE_PRIVILEGES,
 } from './sql.js';
 
-const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable');
+/**
+ * Prefixes an environment variable must start with before a config repo may name it. Anyone
+ * who can open a PR writes converge.yml, so a free choice would let them point a password at
+ * PRIVATE_KEY, WEBHOOK_SECRET or REDIS_URL and have it set on a role they can log in as. No
+ * variable Probot or Converge reads starts with these (libpq's own are PGHOST, PGPASSWORD...).
+ */
+export const SECRET_ENV_PREFIXES = ['PG_', 'CONVERGE_SECRET_'] as const;
+
+const EnvName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be the name of an environment variable', abort: true })
+  .refine((name) => SECRET_ENV_PREFIXES.some((prefix) => name.startsWith(prefix)), {
+    message: `must start with ${SECRET_ENV_PREFIXES.join(' or ')} (only such variables may be named in the config repo)`,
+  });
 
 const RoleName = z.string().superRefine((value, ctx) => {
   const problem = roleNameProblem(value);
@@ -133,7 +146,7 @@ export type DefaultPrivileges = z.infer<typeof DefaultPrivileges>;
 const Patterns = z.array(z.string().min(1)).default([]);
 
 /** One target's settings in converge.yml. */
-export const Settings = z.strictObject({
+export const TargetSettings = z.strictObject({
   /** The environment variable holding the connection string (a postgres:// URL). */
   connectionFromEnv: EnvName,
   /**
@@ -161,4 +174,4 @@ export const Settings = z.strictObject({
   /** Statements waiting longer for a lock fail (and are retried) instead of blocking the run. */
   lockTimeoutMs: z.number().int().positive().max(INT4_MAX).default(10_000),
 });
-export type Settings = z.infer<typeof Settings>;
+export type TargetSettings = z.infer<typeof TargetSettings>;

@@ -1,5 +1,5 @@
 import type { Identity } from './connection.js';
-import type { Settings } from './schema.js';
+import type { TargetSettings } from './schema.js';
 import { globMatcher } from './sql.js';
 
 /** Roles created by initdb have OIDs below FirstNormalObjectId. */
@@ -21,7 +21,7 @@ export class Scope {
   private readonly contentDatabase: (name: string) => boolean;
 
   constructor(
-    settings: Settings,
+    settings: TargetSettings,
     private readonly identity: Identity,
   ) {
     this.systemRoles = new Set(['postgres', identity.currentUser, identity.sessionUser, identity.bootstrapSuperuser]);

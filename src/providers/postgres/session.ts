@@ -1,23 +1,24 @@
-import { readError, readErrorOf } from '../../core/errors.js';
+import { readError } from '../../core/errors.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { Change, ReadFailure } from '../../core/plan-types.js';
 import type { ProviderSession, ReadAllResult, ReadResult } from '../../core/provider.js';
 import type { ActualResource, DesiredResource, ResourceRef } from '../../core/resource.js';
-import { applyChange, IN_DATABASE, scopeProblem, type ApplyContext } from './apply.js';
+import type { ApplyContext } from './apply.js';
+import { applyChange, scopeProblem } from './apply-change.js';
 import { readCatalog, type CatalogNeeds } from './catalog.js';
+import { kindOf } from './kinds/index.js';
 import { isKindName, joinName, KIND, parseName, type KindName, type NameParts } from './names.js';
+import { postgresReadError } from './errors.js';
 import { LiveState } from './read.js';
 import type { Database, Role, Schema } from './schema.js';
 
 function needsFor(kinds: ReadonlySet<KindName>, contents: CatalogNeeds['contents']): CatalogNeeds {
-  return {
-    memberships: kinds.has(KIND.membership),
-    databases: kinds.has(KIND.database) || kinds.has(KIND.databaseGrant),
-    contents,
-    tables: kinds.has(KIND.tableGrant),
-    defaults: kinds.has(KIND.defaultPrivileges),
-  };
+  const flags = [...kinds].map((k) => kindOf(k).needs);
+  const any = (flag: keyof (typeof flags)[number]) => flags.some((f) => f[flag] === true);
+  return { memberships: any('memberships'), databases: any('databases'), contents, tables: any('tables'), defaults: any('defaults') };
 }
+
+const inDatabase = (kind: KindName) => kindOf(kind).inDatabase;
 
 const key = (kind: string, name: string) => `${kind}\u0000${name}`;
 
@@ -45,7 +46,7 @@ export class PostgresSession implements ProviderSession {
       if (problem) return void (results[index]!.error = readError('configuration', `postgres target "${this.target}": ${problem}`));
       wanted.push({ index, kind: ref.kind, parts: parts as Required<NameParts> });
       kinds.add(ref.kind);
-      if (IN_DATABASE.has(ref.kind)) databases.add(parts.database!);
+      if (inDatabase(ref.kind)) databases.add(parts.database!);
     });
     if (wanted.length === 0) return results;
 
@@ -53,21 +54,21 @@ export class PostgresSession implements ProviderSession {
     try {
       catalog = await readCatalog(this.ctx.connection, this.ctx.scope, needsFor(kinds, databases));
     } catch (error) {
-      const reason = readErrorOf(error);
+      const reason = postgresReadError(error);
       for (const { index } of wanted) results[index]!.error = reason;
       return results;
     }
     const state = new LiveState(catalog, this.ctx.scope, this.target);
     const live = new Map<string, ActualResource>();
-    for (const kind of kinds) for (const resource of state.all(kind)) live.set(key(kind, resource.name), resource);
+    for (const kind of kinds) for (const resource of kindOf(kind).readAll(state)) live.set(key(kind, resource.name), resource);
     for (const { index, kind, parts } of wanted) {
       const result = results[index]!;
-      const contents = IN_DATABASE.has(kind) ? catalog.contents.get(parts.database) : undefined;
+      const contents = inDatabase(kind) ? catalog.contents.get(parts.database) : undefined;
       if (contents && 'error' in contents) {
-        result.error = readError('connection', contents.error);
+        result.error = contents.error;
         continue;
       }
-      const actual = live.get(key(kind, result.ref.name)) ?? state.empty(kind, parts);
+      const actual = live.get(key(kind, result.ref.name)) ?? kindOf(kind).readMissing?.(state, parts);
       if (actual) result.actual = actual;
     }
     return results;
@@ -75,21 +76,21 @@ export class PostgresSession implements ProviderSession {
 
   async readAll(requested: string[]): Promise<ReadAllResult> {
     const kinds = new Set(requested.filter(isKindName));
-    const inDatabase = [...kinds].filter((k) => IN_DATABASE.has(k));
+    const contentKinds = [...kinds].filter(inDatabase);
     let catalog;
     try {
-      catalog = await readCatalog(this.ctx.connection, this.ctx.scope, needsFor(kinds, inDatabase.length > 0 ? 'all' : new Set()));
+      catalog = await readCatalog(this.ctx.connection, this.ctx.scope, needsFor(kinds, contentKinds.length > 0 ? 'all' : new Set()));
     } catch (error) {
-      const reason = readErrorOf(error);
+      const reason = postgresReadError(error);
       return { resources: [], failures: [...kinds].map((kind) => ({ kind, target: this.target, name: '*', ...reason })) };
     }
     const state = new LiveState(catalog, this.ctx.scope, this.target);
     const failures: ReadFailure[] = [];
     for (const [database, contents] of catalog.contents) {
       if (!('error' in contents)) continue;
-      for (const kind of inDatabase) failures.push({ kind, target: this.target, name: `${joinName([database])}/*`, ...readError('connection', contents.error) });
+      for (const kind of contentKinds) failures.push({ kind, target: this.target, name: `${joinName([database])}/*`, ...contents.error });
     }
-    return { resources: [...kinds].flatMap((kind) => state.all(kind)), failures };
+    return { resources: [...kinds].flatMap((kind) => kindOf(kind).readAll(state)), failures };
   }
 
   apply(change: Change): Promise<void> {

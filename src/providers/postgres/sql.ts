@@ -10,9 +10,6 @@ export const literal = (value: string): string => pg.escapeLiteral(value);
 /** `"schema"."table"` */
 export const qualified = (schema: string, name: string): string => `${ident(schema)}.${ident(name)}`;
 
-/** A comma-separated list of quoted identifiers. */
-export const identList = (names: readonly string[]): string => names.map(ident).join(', ');
-
 export const DATABASE_PRIVILEGES = ['CONNECT', 'CREATE', 'TEMPORARY'] as const;
 export const SCHEMA_PRIVILEGES = ['CREATE', 'USAGE'] as const;
 export const TABLE_PRIVILEGES = ['DELETE', 'INSERT', 'REFERENCES', 'SELECT', 'TRIGGER', 'TRUNCATE', 'UPDATE'] as const;

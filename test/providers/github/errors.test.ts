@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PermissionError, RateLimitedError, RejectedError, RetryableError } from '../../../src/core/errors.js';
 import type { Change } from '../../../src/core/plan-types.js';
-import { toGitHubError } from '../../../src/providers/github/errors.js';
+import { toGitHubError } from '../../../src/providers/github/shared/errors.js';
 import { InProcessWritePacer } from '../../../src/providers/github/index.js';
 import { api, connect, restRepo, strictNock } from './helpers.js';
 

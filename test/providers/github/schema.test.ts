@@ -8,6 +8,7 @@ import {
   githubKinds,
   githubProvider,
   GitHubSettings,
+  type GitHubKind,
   Label,
   OrgRuleset,
   OrgVariable,
@@ -15,7 +16,7 @@ import {
   Ruleset,
   Team,
 } from '../../../src/providers/github/index.js';
-import { labelNameProblem, loginProblem, repositoryNameProblem, slugOf, splitLabelName, variableNameProblem } from '../../../src/providers/github/names.js';
+import { labelNameProblem, loginProblem, repositoryNameProblem, slugOf, splitLabelName, variableNameProblem } from '../../../src/providers/github/shared/names.js';
 
 describe('github.repository spec', () => {
   it('normalises what users write into the shape reads report', () => {
@@ -163,10 +164,41 @@ describe('the github provider', () => {
     for (const kind of githubKinds) expect(bulk, kind.kind).toContain(kind.kind);
   });
 
-  it('has a folder per kind, each registered', () => {
+  it('has a folder per kind besides shared/, each registered', () => {
     const root = fileURLToPath(new URL('../../../src/providers/github/', import.meta.url));
-    const folders = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    const folders = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'shared').map((d) => d.name);
     expect(folders.map((f) => `github.${f}`).sort()).toEqual(githubKinds.map((k) => k.kind).sort());
+  });
+
+  it('has every kind folder export one complete kind object: the registered one, read, apply, and a bulk read that yields it', async () => {
+    const root = fileURLToPath(new URL('../../../src/providers/github/', import.meta.url));
+    const folders = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'shared').map((d) => d.name);
+    const yielded = new Set(githubBulkReaders.flatMap((r) => r.kinds));
+    for (const folder of folders) {
+      const exports: Record<string, unknown> = await import(`../../../src/providers/github/${folder}/index.ts`);
+      const described = Object.values(exports).filter((value): value is GitHubKind => typeof value === 'object' && value !== null && 'kind' in value && 'spec' in value);
+      expect(described.map((k) => k.kind), folder).toEqual([`github.${folder}`]);
+      const kind = described[0]!;
+      expect(githubKinds, folder).toContain(kind);
+      expect(typeof kind.read, folder).toBe('function');
+      expect(typeof kind.apply, folder).toBe('function');
+      expect(typeof kind.bulkRead?.readAll, folder).toBe('function');
+      expect(yielded, folder).toContain(kind.kind);
+    }
+  });
+
+  it('gives kinds that share a bulk read one reader between them, in the order kinds first name it', () => {
+    expect(githubBulkReaders.map((r) => r.kinds)).toEqual([
+      ['github.repository', 'github.label', 'github.branch-protection'],
+      ['github.member'],
+      ['github.team', 'github.team-repository'],
+      ['github.collaborator'],
+      ['github.ruleset'],
+      ['github.org-ruleset'],
+      ['github.environment'],
+      ['github.variable'],
+      ['github.org-variable'],
+    ]);
   });
 
   it('defaults target settings: org from the config repo owner, write spacing from the host', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../../src/config/load.js';
 import { Registry } from '../../../src/core/registry.js';
 import { postgresProvider } from '../../../src/providers/postgres/index.js';
+import { Role, TargetSettings } from '../../../src/providers/postgres/schema.js';
 
 const registry = new Registry([postgresProvider]);
 
@@ -12,7 +13,7 @@ describe('postgres resources in a config repo', () => {
       [
         'pg/analytics.yml',
         [
-          'kind: postgres.role\nname: app\ntarget: analytics\nspec: { login: true, passwordFromEnv: APP_PW, passwordVersion: 2, validUntil: "2030-01-01" }',
+          'kind: postgres.role\nname: app\ntarget: analytics\nspec: { login: true, passwordFromEnv: PG_APP_PASSWORD, passwordVersion: 2, validUntil: "2030-01-01" }',
           'kind: postgres.role-membership\nname: readers/app\ntarget: analytics\nspec: { admin: false }',
           'kind: postgres.database\nname: analytics\ntarget: analytics\nspec: { owner: owner }',
           'kind: postgres.schema\nname: analytics/reporting\ntarget: analytics\nspec: { owner: owner }',
@@ -44,5 +45,30 @@ describe('postgres resources in a config repo', () => {
       ['schema.unknown-field', 'pg.yml', 3],
       ['resource.name', 'pg.yml', 6],
     ]);
+  });
+
+  it('refuses, on their own lines, variables outside the PG_ and CONVERGE_SECRET_ prefixes', () => {
+    const files = new Map([
+      ['converge.yml', 'providers:\n  postgres:\n    targets:\n      main: { connectionFromEnv: PG_MAIN_URL }\n      stolen: { connectionFromEnv: REDIS_URL }\n'],
+      [
+        'roles.yml',
+        [
+          'kind: postgres.role\nname: ok\ntarget: main\nspec: { passwordFromEnv: CONVERGE_SECRET_OK_PASSWORD }',
+          'kind: postgres.role\nname: thief\ntarget: main\nspec:\n  login: true\n  passwordFromEnv: PRIVATE_KEY',
+          'kind: postgres.role\nname: other\ntarget: main\nspec: { passwordFromEnv: WEBHOOK_SECRET }',
+        ].join('\n---\n'),
+      ],
+    ]);
+    const diagnostics = loadModel(files, registry).diagnostics.map((d) => [d.code, d.location?.file, d.location?.line, d.message]);
+    const rule = expect.stringContaining('must start with PG_ or CONVERGE_SECRET_');
+    expect(diagnostics).toEqual([
+      ['schema.invalid', 'converge.yml', 5, expect.stringMatching(/targets\.stolen\.connectionFromEnv" must start with PG_ or CONVERGE_SECRET_/)],
+      ['schema.invalid', 'roles.yml', 11, rule],
+      ['schema.invalid', 'roles.yml', 16, rule],
+    ]);
+    for (const name of ['PRIVATE_KEY', 'WEBHOOK_SECRET', 'REDIS_URL', 'APP_ID', 'GITHUB_CLIENT_SECRET', 'PGPASSWORD', 'DATABASE_URL']) {
+      expect(TargetSettings.safeParse({ connectionFromEnv: name }).success, name).toBe(false);
+      expect(Role.safeParse({ passwordFromEnv: name }).success, name).toBe(false);
+    }
   });
 });

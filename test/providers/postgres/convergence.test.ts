@@ -162,18 +162,18 @@ describe('postgres provider convergence', () => {
     const role = `${target.prefix}app`;
     const secret = 'first-Secret-value';
     await session.close();
-    session = await target.connect({}, { APP_PASSWORD: secret });
-    const v1 = [resource('postgres.role', role, { login: true, passwordFromEnv: 'APP_PASSWORD', passwordVersion: 1 })];
+    session = await target.connect({}, { PG_APP_PASSWORD: secret });
+    const v1 = [resource('postgres.role', role, { login: true, passwordFromEnv: 'PG_APP_PASSWORD', passwordVersion: 1 })];
     const created = await plan(session, v1);
     expect(JSON.stringify(created)).not.toContain(secret);
-    expect(pending(created)[0]!.fields).toContainEqual({ path: 'passwordFromEnv', after: 'APP_PASSWORD', before: undefined });
+    expect(pending(created)[0]!.fields).toContainEqual({ path: 'passwordFromEnv', after: 'PG_APP_PASSWORD', before: undefined });
     expect(failed(await apply(session, created))).toEqual([]);
     const stored = async () => (await adminQuery<{ rolpassword: string }>('select rolpassword from pg_authid where rolname = $1', [role]))[0]!.rolpassword;
     const first = await stored();
     expect(first).toMatch(/^SCRAM-SHA-256\$4096:/);
     expect(pending(await plan(session, v1))).toEqual([]);
 
-    const v2 = [resource('postgres.role', role, { login: true, passwordFromEnv: 'APP_PASSWORD', passwordVersion: 2 })];
+    const v2 = [resource('postgres.role', role, { login: true, passwordFromEnv: 'PG_APP_PASSWORD', passwordVersion: 2 })];
     const rotate = pending(await plan(session, v2));
     expect(rotate.map((c) => c.fields)).toEqual([[{ path: 'passwordVersion', before: '1', after: '2' }]]);
     expect(failed(await apply(session, await plan(session, v2)))).toEqual([]);

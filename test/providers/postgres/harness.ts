@@ -7,7 +7,7 @@ import type { Change, ChangeResult, Plan } from '../../../src/core/plan-types.js
 import type { ProviderSession } from '../../../src/core/provider.js';
 import type { DesiredResource } from '../../../src/core/resource.js';
 import { postgresProvider } from '../../../src/providers/postgres/index.js';
-import { Settings } from '../../../src/providers/postgres/schema.js';
+import { TargetSettings } from '../../../src/providers/postgres/schema.js';
 import { desired } from '../../support/resources.js';
 
 /** The cluster's superuser connection; tests never touch anything but their own prefix. */
@@ -40,7 +40,7 @@ export interface TestTarget {
   prefix: string;
   database: string;
   env: Record<string, string>;
-  settings(extra?: Record<string, unknown>): Settings;
+  settings(extra?: Record<string, unknown>): TargetSettings;
   connect(extra?: Record<string, unknown>, env?: Record<string, string>): Promise<ProviderSession>;
   drop(): Promise<void>;
 }
@@ -50,7 +50,7 @@ export async function createTestTarget(): Promise<TestTarget> {
   const database = `${prefix}db`;
   await adminQuery(`CREATE DATABASE ${ident(database)}`);
   const env = { [URL_ENV]: urlFor(database) };
-  const settings = (extra: Record<string, unknown> = {}) => Settings.parse({ connectionFromEnv: URL_ENV, databases: [`${prefix}*`], ...extra });
+  const settings = (extra: Record<string, unknown> = {}) => TargetSettings.parse({ connectionFromEnv: URL_ENV, databases: [`${prefix}*`], ...extra });
   return {
     prefix,
     database,

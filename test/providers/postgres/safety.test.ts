@@ -5,7 +5,7 @@ import { ConfigurationError, ConnectionError, ConvergeError, PermissionError } f
 import type { ProviderSession } from '../../../src/core/provider.js';
 import { postgresProvider } from '../../../src/providers/postgres/index.js';
 import { joinName, LAYOUT, parseName, type KindName } from '../../../src/providers/postgres/names.js';
-import { Settings } from '../../../src/providers/postgres/schema.js';
+import { TargetSettings } from '../../../src/providers/postgres/schema.js';
 import { adminQuery, apply, createTestTarget, failed, pending, plan, resource, type TestTarget } from './harness.js';
 
 const ident = pg.escapeIdentifier;
@@ -42,10 +42,10 @@ describe('postgres provider safety', () => {
     const owner = `${p}own'er`;
     await adminQuery(`CREATE ROLE ${ident(canary)}`);
     await adminQuery(`CREATE TABLE public.${ident("t'; DROP TABLE x; --")} (id int)`, [], db);
-    session = await target.connect({}, { HOSTILE_PASSWORD: `pa'ss"word; DROP ROLE ${canary}; --`, UNICODE_PASSWORD: `pässwörd'); DROP ROLE ${canary}; --` });
+    session = await target.connect({}, { PG_HOSTILE_PASSWORD: `pa'ss"word; DROP ROLE ${canary}; --`, PG_UNICODE_PASSWORD: `pässwörd'); DROP ROLE ${canary}; --` });
 
     const resources = [
-      ...hostile.map((role, i) => resource('postgres.role', joinName([role]), i === 0 ? { login: true, passwordFromEnv: 'HOSTILE_PASSWORD', validUntil: '2099-12-31T23:59:59Z' } : i === 1 ? { passwordFromEnv: 'UNICODE_PASSWORD' } : {})),
+      ...hostile.map((role, i) => resource('postgres.role', joinName([role]), i === 0 ? { login: true, passwordFromEnv: 'PG_HOSTILE_PASSWORD', validUntil: '2099-12-31T23:59:59Z' } : i === 1 ? { passwordFromEnv: 'PG_UNICODE_PASSWORD' } : {})),
       ...hostile.slice(1).map((member) => resource('postgres.role-membership', joinName([first, member]), { admin: true })),
       resource('postgres.database', joinName([otherDb]), { owner: second }),
       resource('postgres.role', joinName([owner]), {}),
@@ -77,7 +77,7 @@ describe('postgres provider safety', () => {
   });
 
   it('fails clearly, naming the target, when the connection variable is missing', async () => {
-    const settings = Settings.parse({ connectionFromEnv: 'PG_MISSING_URL' });
+    const settings = TargetSettings.parse({ connectionFromEnv: 'PG_MISSING_URL' });
     const attempt = postgresProvider.connect({ name: 'analytics', settings }, { env: {}, log: silent });
     await expect(attempt).rejects.toBeInstanceOf(ConfigurationError);
     await expect(attempt).rejects.toThrow('postgres target "analytics": environment variable PG_MISSING_URL is not set');
@@ -85,7 +85,7 @@ describe('postgres provider safety', () => {
 
   it('fails clearly without leaking the connection string when the server is unreachable', async () => {
     const url = 'postgres://admin:hunter2-very-secret@127.0.0.1:1/appdb?sslmode=disable';
-    const settings = Settings.parse({ connectionFromEnv: 'PG_ANALYTICS_URL', connectTimeoutMs: 2000 });
+    const settings = TargetSettings.parse({ connectionFromEnv: 'PG_ANALYTICS_URL', connectTimeoutMs: 2000 });
     const error = await postgresProvider.connect({ name: 'analytics', settings }, { env: { PG_ANALYTICS_URL: url }, log: silent }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     const text = `${(error as Error).message} ${JSON.stringify(error)} ${String((error as Error).cause)}`;
@@ -94,8 +94,65 @@ describe('postgres provider safety', () => {
     expect(text).not.toContain('postgres://');
   });
 
+  it('names the target and what went wrong when connecting fails, never the host, port, user or database', async () => {
+    const settings = TargetSettings.parse({ connectionFromEnv: 'PG_ANALYTICS_URL', connectTimeoutMs: 2000 });
+    const connect = async (url: URL) =>
+      (await postgresProvider.connect({ name: 'analytics', settings }, { env: { PG_ANALYTICS_URL: url.toString() }, log: silent }).catch((e: unknown) => e)) as Error;
+    const base = new URL(target.env.PG_TEST_URL!);
+    const refused = new URL(base);
+    refused.port = '5999';
+    const noDatabase = new URL(base);
+    noDatabase.pathname = `/${target.prefix}nodb`;
+    const noRole = new URL(base);
+    noRole.username = `${target.prefix}ghost`;
+    const cases = [
+      [refused, ConnectionError, 'cannot reach PostgreSQL (connection string from PG_ANALYTICS_URL): the server refused the connection (ECONNREFUSED)'],
+      [noDatabase, ConfigurationError, 'the database named in PG_ANALYTICS_URL does not exist (3D000)'],
+      [noRole, PermissionError, 'PostgreSQL refused the login of the role in PG_ANALYTICS_URL'],
+    ] as const;
+    for (const [url, type, what] of cases) {
+      const error = await connect(url);
+      expect(error, url.toString()).toBeInstanceOf(type);
+      expect(error.message).toMatch(/^postgres target "analytics": connecting failed: /);
+      expect(error.message).toContain(what);
+      const user = decodeURIComponent(url.username);
+      // "postgres" is also the provider's name in every message: look for the user as PostgreSQL quotes it.
+      for (const hidden of [url.hostname, url.port || '5432', user === 'postgres' ? '"postgres"' : user, url.pathname.slice(1)]) {
+        expect(error.message, `${what}: ${hidden}`).not.toContain(hidden);
+      }
+      // The cause is kept for logs only, and carries no address either.
+      for (const hidden of [url.hostname, url.port || '5432']) expect(String(error.cause), `${what}: ${hidden}`).not.toContain(hidden);
+    }
+  });
+
+  it('reads a database that refuses connections as a connection failure, and one it may not enter as a permission failure', async () => {
+    const { prefix: p, database: db } = target;
+    const [closed, locked] = [`${p}closed`, `${p}locked`];
+    await adminQuery(`CREATE DATABASE ${ident(closed)}`);
+    await adminQuery(`CREATE DATABASE ${ident(locked)}`);
+    await adminQuery(`ALTER DATABASE ${ident(closed)} ALLOW_CONNECTIONS false`);
+    const weak = `${p}reader`;
+    await adminQuery(`CREATE ROLE ${ident(weak)} LOGIN; REVOKE CONNECT ON DATABASE ${ident(locked)} FROM PUBLIC`);
+    const url = new URL(target.env.PG_TEST_URL!);
+    url.username = weak;
+    session = await postgresProvider.connect(
+      { name: 'weak', settings: TargetSettings.parse({ connectionFromEnv: 'PG_WEAK_URL', databases: [`${p}*`] }) },
+      { env: { PG_WEAK_URL: url.toString() }, log: silent },
+    );
+    const [refusing, denied, fine] = await session.read([
+      { kind: 'postgres.schema', target: 'weak', name: `${closed}/public` },
+      { kind: 'postgres.schema', target: 'weak', name: `${locked}/public` },
+      { kind: 'postgres.schema', target: 'weak', name: `${db}/public` },
+    ]);
+    expect(refusing!.error).toMatchObject({ code: 'connection', message: expect.stringContaining(`database "${closed}" does not allow connections`) });
+    expect(denied!.error).toMatchObject({ code: 'permission', retryable: false, message: expect.stringContaining(`reading database "${locked}" failed: permission denied`) });
+    expect(fine!.error).toBeUndefined();
+    expect(fine!.actual).toMatchObject({ name: `${db}/public` });
+    await adminQuery(`ALTER DATABASE ${ident(closed)} ALLOW_CONNECTIONS true`);
+  });
+
   it('reports a malformed connection string without echoing it', async () => {
-    const settings = Settings.parse({ connectionFromEnv: 'PG_URL', connectTimeoutMs: 2000 });
+    const settings = TargetSettings.parse({ connectionFromEnv: 'PG_URL', connectTimeoutMs: 2000 });
     const env = { PG_URL: 'postgres://u:s3cr3t-pw@[bad:5432/db' };
     const error = await postgresProvider.connect({ name: 'x', settings }, { env, log: silent }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConvergeError);
@@ -109,7 +166,7 @@ describe('postgres provider safety', () => {
     const url = new URL(target.env.PG_TEST_URL!);
     url.username = encodeURIComponent(weak);
     url.password = 'not-needed-secret';
-    const settings = Settings.parse({ connectionFromEnv: 'PG_WEAK_URL', databases: [target.database] });
+    const settings = TargetSettings.parse({ connectionFromEnv: 'PG_WEAK_URL', databases: [target.database] });
     session = await postgresProvider.connect({ name: 'weak', settings }, { env: { PG_WEAK_URL: url.toString() }, log: silent });
     const results = await apply(session, await plan(session, [resource('postgres.role', `${target.prefix}new`, {})]));
     expect(results[0]!.status).toBe('failed');
@@ -119,13 +176,13 @@ describe('postgres provider safety', () => {
 
   it('reports a missing password variable at validation and at apply', async () => {
     session = await target.connect();
-    const role = resource('postgres.role', `${target.prefix}app`, { login: true, passwordFromEnv: 'APP_PASSWORD_UNSET' });
+    const role = resource('postgres.role', `${target.prefix}app`, { login: true, passwordFromEnv: 'PG_APP_PASSWORD_UNSET' });
     const diagnostics = await session.validate!([role]);
     expect(diagnostics).toEqual([
-      expect.objectContaining({ severity: 'error', code: 'postgres.password-env-missing', message: expect.stringContaining('APP_PASSWORD_UNSET') }),
+      expect.objectContaining({ severity: 'error', code: 'postgres.password-env-missing', message: expect.stringContaining('PG_APP_PASSWORD_UNSET') }),
     ]);
     const results = await apply(session, await plan(session, [role]));
-    expect(results[0]).toMatchObject({ status: 'failed', message: expect.stringContaining('environment variable APP_PASSWORD_UNSET') });
+    expect(results[0]).toMatchObject({ status: 'failed', message: expect.stringContaining('environment variable PG_APP_PASSWORD_UNSET') });
     expect(await adminQuery('select 1 from pg_roles where rolname = $1', [`${target.prefix}app`])).toHaveLength(0);
   });
 

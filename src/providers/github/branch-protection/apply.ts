@@ -2,9 +2,9 @@ import { deepMerge } from '../../../core/diff.js';
 import { RejectedError } from '../../../core/errors.js';
 import type { Change } from '../../../core/plan-types.js';
 import { resourceKey } from '../../../core/resource.js';
-import { specFromFields } from '../fields.js';
+import { specFromFields } from '../shared/fields.js';
 import type { GitHubContext } from '../kind.js';
-import { childOf, neitherExists } from '../write.js';
+import { childOf, neitherExists } from '../shared/write.js';
 import { fetchProtections, type RepositoryRules } from './graphql.js';
 import type { BranchProtection } from './schema.js';
 

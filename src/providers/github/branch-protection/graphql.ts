@@ -1,6 +1,6 @@
 import type { GitHubContext } from '../kind.js';
-import { graphqlAllowingMissing } from '../graphql-partial.js';
-import { sortedNames } from '../permissions.js';
+import { graphqlAllowingMissing } from '../shared/graphql-partial.js';
+import { sortedNames } from '../shared/permissions.js';
 import { sortChecks, type BranchProtection } from './schema.js';
 
 export interface GraphqlRule {

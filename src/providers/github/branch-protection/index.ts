@@ -1,7 +1,9 @@
 import type { GitHubKind } from '../kind.js';
-import { childNameProblem, IGNORES_CASE_OF_REPOSITORY, repositoryChildKey, repositoryNameProblem } from '../names.js';
+import { childNameProblem, IGNORES_CASE_OF_REPOSITORY, repositoryChildKey, repositoryNameProblem } from '../shared/names.js';
+import { bulkRepositories } from '../shared/bulk-repositories.js';
 import { applyBranchProtection } from './apply.js';
 import { readBranchProtections } from './read.js';
+import { protectionReferences } from './references.js';
 import { BranchProtection } from './schema.js';
 
 export { BranchProtection } from './schema.js';
@@ -16,4 +18,8 @@ export const branchProtectionKind: GitHubKind<BranchProtection> = {
   nameRule: IGNORES_CASE_OF_REPOSITORY,
   read: readBranchProtections,
   apply: applyBranchProtection,
+  // Each repository's first 10 rules come with it in the repositories query.
+  bulkRead: bulkRepositories,
+  references: protectionReferences,
+  footprint: (configRepo) => `${configRepo}/**`,
 };

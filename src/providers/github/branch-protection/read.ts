@@ -1,9 +1,9 @@
 import { readError } from '../../../core/errors.js';
 import type { ReadResult } from '../../../core/provider.js';
 import { resourceKey, type ResourceRef } from '../../../core/resource.js';
-import { readFailure } from '../errors.js';
+import { readFailure } from '../shared/errors.js';
 import type { GitHubContext } from '../kind.js';
-import { splitChildName } from '../names.js';
+import { splitChildName } from '../shared/names.js';
 import { fetchProtections, protectionFromLive } from './graphql.js';
 
 /**

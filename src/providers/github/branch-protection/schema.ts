@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NameList } from '../permissions.js';
+import { NameList } from '../shared/permissions.js';
 
 export const RequiredReviews = z.strictObject({
   /** Approving reviews needed, 0 to 6. */

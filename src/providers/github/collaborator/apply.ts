@@ -1,7 +1,7 @@
 import type { Change } from '../../../core/plan-types.js';
 import type { GitHubContext } from '../kind.js';
-import { INVITATION_ROLE, type Permission } from '../permissions.js';
-import { childOf, deleteIfPresent, requireParentRename, writeTo } from '../write.js';
+import { INVITATION_ROLE, type Permission } from '../shared/permissions.js';
+import { childOf, deleteIfPresent, requireParentRename, writeTo } from '../shared/write.js';
 import { pendingInvitations } from './read.js';
 import type { Collaborator } from './schema.js';
 

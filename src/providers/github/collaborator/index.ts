@@ -1,11 +1,11 @@
 import type { GitHubKind } from '../kind.js';
-import { caseInsensitiveKey, childNameProblem, loginProblem, repositoryNameProblem } from '../names.js';
+import { caseInsensitiveKey, childNameProblem, loginProblem, repositoryNameProblem, splitChildName } from '../shared/names.js';
+import { referencesTo } from '../shared/references.js';
 import { applyCollaborator } from './apply.js';
-import { readCollaborators } from './read.js';
+import { readCollaborators, repositoryCollaborators } from './read.js';
 import { Collaborator } from './schema.js';
 
 export { Collaborator } from './schema.js';
-export { repositoryCollaborators } from './read.js';
 
 export const collaboratorKind: GitHubKind<Collaborator> = {
   kind: 'github.collaborator',
@@ -17,4 +17,10 @@ export const collaboratorKind: GitHubKind<Collaborator> = {
   nameRule: 'GitHub compares repository names and logins without regard to case',
   read: readCollaborators,
   apply: applyCollaborator,
+  bulkRead: repositoryCollaborators,
+  references: ({ name }) => {
+    const access = splitChildName(name);
+    return access ? referencesTo('user', [access.child], `a collaborator on repository "${access.parent}"`) : [];
+  },
+  footprint: (configRepo) => `${configRepo}/**`,
 };

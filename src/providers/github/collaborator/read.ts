@@ -1,9 +1,9 @@
 import type { ReadResult } from '../../../core/provider.js';
 import type { ResourceRef } from '../../../core/resource.js';
-import { readChildren, readChildrenOfEveryRepository, type ChildLister } from '../children.js';
-import type { BulkReader, GitHubContext } from '../kind.js';
-import { listAll } from '../lists.js';
-import { permissionOf } from '../permissions.js';
+import { readChildren, readChildrenOfEveryRepository, type ChildLister } from '../shared/children.js';
+import type { BulkRead, GitHubContext } from '../kind.js';
+import { listAll } from '../shared/lists.js';
+import { permissionOf } from '../shared/permissions.js';
 
 interface RestCollaborator {
   login: string;
@@ -63,7 +63,6 @@ export function readCollaborators(refs: ResourceRef[], ctx: GitHubContext): Prom
   return readChildren(refs, ctx, collaborators);
 }
 
-export const repositoryCollaborators: BulkReader = {
-  kinds: ['github.collaborator'],
+export const repositoryCollaborators: BulkRead = {
   readAll: (_kinds, ctx) => readChildrenOfEveryRepository('github.collaborator', ctx, collaborators),
 };

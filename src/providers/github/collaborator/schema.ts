@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Permission } from '../permissions.js';
+import { Permission } from '../shared/permissions.js';
 
 /**
  * `github.collaborator`, named `<repository>/<login>`: someone given access to the repository

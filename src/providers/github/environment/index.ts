@@ -1,11 +1,11 @@
 import type { GitHubKind } from '../kind.js';
-import { caseInsensitiveKey, childNameProblem, controlCharacterProblem, repositoryNameProblem } from '../names.js';
+import { caseInsensitiveKey, childNameProblem, controlCharacterProblem, repositoryNameProblem } from '../shared/names.js';
 import { applyEnvironment } from './apply.js';
-import { readEnvironments } from './read.js';
+import { readEnvironments, repositoryEnvironments } from './read.js';
+import { environmentReferences } from './references.js';
 import { Environment } from './schema.js';
 
 export { Environment } from './schema.js';
-export { repositoryEnvironments } from './read.js';
 
 function environmentNameProblem(name: string): string | undefined {
   if (name.length > 255) return `environment "${name.slice(0, 20)}…" is longer than GitHub's 255 characters.`;
@@ -25,4 +25,7 @@ export const environmentKind: GitHubKind<Environment> = {
   nameRule: 'GitHub compares repository and environment names without regard to case',
   read: readEnvironments,
   apply: applyEnvironment,
+  bulkRead: repositoryEnvironments,
+  references: environmentReferences,
+  footprint: (configRepo) => `${configRepo}/**`,
 };

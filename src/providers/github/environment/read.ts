@@ -1,9 +1,9 @@
 import type { ReadResult } from '../../../core/provider.js';
 import type { ResourceRef } from '../../../core/resource.js';
-import { readChildren, readChildrenOfEveryRepository, type ChildLister } from '../children.js';
-import type { BulkReader, GitHubContext } from '../kind.js';
-import { listWrapped } from '../lists.js';
-import { sortedNames } from '../permissions.js';
+import { readChildren, readChildrenOfEveryRepository, type ChildLister } from '../shared/children.js';
+import type { BulkRead, GitHubContext } from '../kind.js';
+import { listWrapped } from '../shared/lists.js';
+import { sortedNames } from '../shared/permissions.js';
 import type { DeploymentBranches, Environment } from './schema.js';
 
 interface ProtectionRule {
@@ -68,7 +68,6 @@ export function readEnvironments(refs: ResourceRef[], ctx: GitHubContext): Promi
   return readChildren(refs, ctx, environments);
 }
 
-export const repositoryEnvironments: BulkReader = {
-  kinds: ['github.environment'],
+export const repositoryEnvironments: BulkRead = {
   readAll: (_kinds, ctx) => readChildrenOfEveryRepository('github.environment', ctx, environments),
 };

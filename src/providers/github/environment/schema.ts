@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NameList } from '../permissions.js';
+import { NameList } from '../shared/permissions.js';
 
 const Patterns = z
   .array(z.string().trim().min(1))

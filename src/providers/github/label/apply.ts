@@ -1,35 +1,29 @@
 import { RejectedError } from '../../../core/errors.js';
 import type { Change } from '../../../core/plan-types.js';
 import { resourceKey } from '../../../core/resource.js';
-import { errorCodes, statusOf } from '../errors.js';
-import { specFromFields } from '../fields.js';
+import { errorCodes, statusOf } from '../shared/errors.js';
+import { specFromFields } from '../shared/fields.js';
 import type { GitHubContext } from '../kind.js';
-import { splitLabelName, type LabelName } from '../names.js';
+import { childOf, deleteIfPresent, writeTo } from '../shared/write.js';
 import { labelBody } from './live.js';
 import type { Label } from './schema.js';
 
 const LABEL = 'PATCH /repos/{owner}/{repo}/labels/{name}';
 
-function parts(name: string, resource: string): LabelName {
-  const parsed = splitLabelName(name);
-  if (!parsed) throw new RejectedError(`${resource}: not a label name (<repository>/<label>).`, { resource });
-  return parsed;
-}
-
 /** PATCH a label found by `current`, naming it `label` (a no-op rename fixes letter case). */
-async function patchLabel(ctx: GitHubContext, repo: string, current: string, label: string, body: Record<string, unknown>) {
-  await ctx.api.write(LABEL, { owner: ctx.org, repo, name: current, new_name: label, ...body });
+async function patchLabel(ctx: GitHubContext, change: Change, repo: string, current: string, label: string, body: Record<string, unknown>) {
+  await writeTo(ctx, change, LABEL, { owner: ctx.org, repo, name: current, new_name: label, ...body });
 }
 
-async function create(change: Change, ctx: GitHubContext, resource: string) {
-  const { repo, label } = parts(change.name, resource);
+async function create(change: Change, ctx: GitHubContext) {
+  const { parent: repo, child: label } = childOf(change);
   const body = labelBody(specFromFields<Label>(change.fields));
   try {
-    await ctx.api.write('POST /repos/{owner}/{repo}/labels', { owner: ctx.org, repo, name: label, ...body });
+    await writeTo(ctx, change, 'POST /repos/{owner}/{repo}/labels', { owner: ctx.org, repo, name: label, ...body });
   } catch (error) {
     // Already there (GitHub's default labels, or an earlier apply): make it match instead.
     if (statusOf(error) !== 422 || !errorCodes(error).includes('already_exists')) throw error;
-    await patchLabel(ctx, repo, label, label, body);
+    await patchLabel(ctx, change, repo, label, label, body);
   }
 }
 
@@ -38,53 +32,45 @@ async function create(change: Change, ctx: GitHubContext, resource: string) {
  * repositories: when the repository part changed, the repository itself was renamed (earlier
  * in the same run, repositories come first), so the label is looked up under the new name.
  */
-async function rename(change: Change, ctx: GitHubContext, resource: string) {
-  const from = parts(change.fromName!, resource);
-  const { repo, label } = parts(change.name, resource);
+async function rename(change: Change, ctx: GitHubContext) {
+  const from = childOf(change, change.fromName!).child;
+  const { parent: repo, child: label } = childOf(change);
   const body = labelBody(specFromFields<Label>(change.fields));
   try {
-    await patchLabel(ctx, repo, from.label, label, body);
+    await patchLabel(ctx, change, repo, from, label, body);
   } catch (error) {
     if (statusOf(error) !== 404) throw error;
     // Already renamed by an earlier apply: then the new name exists.
     try {
-      await patchLabel(ctx, repo, label, label, body);
+      await patchLabel(ctx, change, repo, label, label, body);
     } catch (again) {
       if (statusOf(again) !== 404) throw again;
-      throw new RejectedError(
-        `${resource}: cannot rename from "${change.fromName}": neither "${from.label}" nor "${label}" exists in repository "${repo}".`,
-        { resource, cause: again },
-      );
+      const resource = resourceKey(change);
+      throw new RejectedError(`${resource}: cannot rename from "${change.fromName}": neither "${from}" nor "${label}" exists in repository "${repo}".`, {
+        resource,
+        cause: again,
+      });
     }
-  }
-}
-
-async function remove(change: Change, ctx: GitHubContext, resource: string) {
-  const { repo, label } = parts(change.name, resource);
-  try {
-    // A redirect (renamed repository) is not followed and throws: the label may live on
-    // under the new name, so the delete is reported as not made, never as done.
-    await ctx.api.write('DELETE /repos/{owner}/{repo}/labels/{name}', { owner: ctx.org, repo, name: label });
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
   }
 }
 
 export async function applyLabel(change: Change, ctx: GitHubContext): Promise<void> {
-  const resource = resourceKey(change);
   switch (change.action) {
     case 'create':
-      return create(change, ctx, resource);
+      return create(change, ctx);
     case 'update': {
-      const { repo, label } = parts(change.name, resource);
-      const body = labelBody(specFromFields<Label>(change.fields));
-      await ctx.api.write(LABEL, { owner: ctx.org, repo, name: label, ...body });
+      const { parent: repo, child: label } = childOf(change);
+      await writeTo(ctx, change, LABEL, { owner: ctx.org, repo, name: label, ...labelBody(specFromFields<Label>(change.fields)) });
       return;
     }
     case 'rename':
-      return rename(change, ctx, resource);
-    case 'delete':
-      return remove(change, ctx, resource);
+      return rename(change, ctx);
+    case 'delete': {
+      // A redirect (renamed repository) is not followed and throws: the label may live on
+      // under the new name, so the delete is reported as not made, never as done.
+      const { parent: repo, child: label } = childOf(change);
+      return deleteIfPresent(ctx, change, 'DELETE /repos/{owner}/{repo}/labels/{name}', { owner: ctx.org, repo, name: label });
+    }
     case 'noop':
       return;
   }

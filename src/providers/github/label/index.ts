@@ -1,5 +1,6 @@
 import type { GitHubKind } from '../kind.js';
-import { caseInsensitiveKey, labelNameProblem } from '../names.js';
+import { caseInsensitiveKey, labelNameProblem } from '../shared/names.js';
+import { bulkRepositories } from '../shared/bulk-repositories.js';
 import { applyLabel } from './apply.js';
 import { readLabels } from './read.js';
 import { Label } from './schema.js';
@@ -16,4 +17,7 @@ export const labelKind: GitHubKind<Label> = {
   nameRule: 'GitHub compares repository and label names without regard to case',
   read: readLabels,
   apply: applyLabel,
+  // Each repository's first 100 labels come with it in the repositories query.
+  bulkRead: bulkRepositories,
+  footprint: (configRepo) => `${configRepo}/**`,
 };

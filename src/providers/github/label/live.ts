@@ -1,4 +1,4 @@
-import { compact } from '../fields.js';
+import { compact } from '../shared/fields.js';
 import type { Label } from './schema.js';
 
 /** A label as REST and GraphQL both return it (the fields the spec covers). */

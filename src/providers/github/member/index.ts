@@ -1,11 +1,11 @@
 import type { GitHubKind } from '../kind.js';
-import { loginProblem } from '../names.js';
+import { loginProblem } from '../shared/names.js';
+import { referencesTo } from '../shared/references.js';
 import { applyMember } from './apply.js';
-import { readMembers } from './read.js';
+import { members, readMembers } from './read.js';
 import { Member } from './schema.js';
 
 export { Member } from './schema.js';
-export { members } from './read.js';
 
 export const memberKind: GitHubKind<Member> = {
   kind: 'github.member',
@@ -16,4 +16,6 @@ export const memberKind: GitHubKind<Member> = {
   validateName: loginProblem,
   read: readMembers,
   apply: applyMember,
+  bulkRead: members,
+  references: ({ name }) => referencesTo('user', [name], 'a member of the org', 'declared'),
 };

@@ -1,8 +1,8 @@
 import type { ReadAllResult, ReadResult } from '../../../core/provider.js';
 import { resourceKey, type ResourceRef } from '../../../core/resource.js';
-import { readFailure } from '../errors.js';
-import type { BulkReader, GitHubContext } from '../kind.js';
-import { listAll } from '../lists.js';
+import { readFailure } from '../shared/errors.js';
+import type { BulkRead, GitHubContext } from '../kind.js';
+import { listAll } from '../shared/lists.js';
 
 /** Every active member's lower-cased login: one conditional list (validation needs no roles). */
 export async function orgMemberLogins(ctx: GitHubContext): Promise<Set<string>> {
@@ -34,8 +34,7 @@ export async function readMembers(refs: ResourceRef[], ctx: GitHubContext): Prom
 }
 
 /** Full runs list every member, so the ones the config does not declare show as extraneous. */
-export const members: BulkReader = {
-  kinds: ['github.member'],
+export const members: BulkRead = {
   async readAll(_kinds, ctx): Promise<ReadAllResult> {
     const all = await orgMembers(ctx);
     return { resources: [...all].map(([login, role]) => ({ kind: 'github.member', target: ctx.target, name: login, spec: { role } })), failures: [] };

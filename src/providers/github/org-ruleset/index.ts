@@ -1,13 +1,13 @@
 import type { GitHubKind } from '../kind.js';
-import { controlCharacterProblem } from '../names.js';
+import { controlCharacterProblem } from '../shared/names.js';
 import { applyRuleset } from '../ruleset/apply.js';
 import { diffRuleset } from '../ruleset/live.js';
-import { readOrgRulesets } from '../ruleset/read.js';
+import { orgRulesets, readOrgRulesets } from '../ruleset/read.js';
+import { bypassReferences } from '../ruleset/references.js';
 import { OrgRuleset } from '../ruleset/schema.js';
 import { orgScope } from '../ruleset/scope.js';
 
 export { OrgRuleset } from '../ruleset/schema.js';
-export { orgRulesets } from '../ruleset/read.js';
 
 /** Shares everything with `github.ruleset` but its scope: the org's own rulesets API. */
 export const orgRulesetKind: GitHubKind<OrgRuleset> = {
@@ -21,4 +21,6 @@ export const orgRulesetKind: GitHubKind<OrgRuleset> = {
   diff: diffRuleset,
   read: readOrgRulesets,
   apply: (change, ctx) => applyRuleset(orgScope, change, ctx),
+  bulkRead: orgRulesets,
+  references: bypassReferences,
 };

@@ -1,10 +1,10 @@
 import { RejectedError } from '../../../core/errors.js';
 import type { Change } from '../../../core/plan-types.js';
 import { resourceKey } from '../../../core/resource.js';
-import { statusOf } from '../errors.js';
-import { compact, specFromFields } from '../fields.js';
+import { statusOf } from '../shared/errors.js';
+import { compact, specFromFields } from '../shared/fields.js';
 import type { GitHubContext } from '../kind.js';
-import { deleteIfPresent, neitherExists, writeTo } from '../write.js';
+import { deleteIfPresent, neitherExists, writeTo } from '../shared/write.js';
 import type { OrgVariable } from './schema.js';
 
 const ONE = '/orgs/{org}/actions/variables/{name}';

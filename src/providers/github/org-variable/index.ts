@@ -1,11 +1,10 @@
 import type { GitHubKind } from '../kind.js';
-import { variableNameProblem } from '../names.js';
+import { variableNameProblem } from '../shared/names.js';
 import { applyOrgVariable } from './apply.js';
-import { readOrgVariables } from './read.js';
+import { orgVariables, readOrgVariables } from './read.js';
 import { OrgVariable } from './schema.js';
 
 export { OrgVariable } from './schema.js';
-export { orgVariables } from './read.js';
 
 export const orgVariableKind: GitHubKind<OrgVariable> = {
   kind: 'github.org-variable',
@@ -15,4 +14,5 @@ export const orgVariableKind: GitHubKind<OrgVariable> = {
   validateName: variableNameProblem,
   read: readOrgVariables,
   apply: applyOrgVariable,
+  bulkRead: orgVariables,
 };

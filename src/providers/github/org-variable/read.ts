@@ -1,9 +1,9 @@
 import type { ReadAllResult, ReadResult } from '../../../core/provider.js';
 import { resourceKey, type ResourceRef } from '../../../core/resource.js';
-import { readFailure } from '../errors.js';
-import { compact, mapLimit } from '../fields.js';
-import type { BulkReader, GitHubContext } from '../kind.js';
-import { listWrapped } from '../lists.js';
+import { readFailure } from '../shared/errors.js';
+import { compact, mapLimit } from '../shared/fields.js';
+import type { BulkRead, GitHubContext } from '../kind.js';
+import { listWrapped } from '../shared/lists.js';
 import { VARIABLES_PER_PAGE } from '../variable/read.js';
 import type { OrgVariable } from './schema.js';
 
@@ -51,8 +51,7 @@ function orgVariablesFrom(refs: ResourceRef[], ctx: GitHubContext, variables: Li
   });
 }
 
-export const orgVariables: BulkReader = {
-  kinds: ['github.org-variable'],
+export const orgVariables: BulkRead = {
   async readAll(_kinds, ctx): Promise<ReadAllResult> {
     const live = await listOrgVariables(ctx);
     const results = await orgVariablesFrom(live.map((v) => ({ kind: 'github.org-variable', target: ctx.target, name: v.name })), ctx, live);

@@ -2,10 +2,11 @@ import { diffSpecs } from '../../../core/diff.js';
 import { RejectedError } from '../../../core/errors.js';
 import type { Change } from '../../../core/plan-types.js';
 import { resourceKey } from '../../../core/resource.js';
-import { statusOf } from '../errors.js';
-import { specFromFields } from '../fields.js';
+import { statusOf } from '../shared/errors.js';
+import { specFromFields } from '../shared/fields.js';
 import type { GitHubContext } from '../kind.js';
-import { isWriteRedirected } from '../moved.js';
+import { isWriteRedirected } from '../shared/moved.js';
+import { deleteIfPresent, writeTo } from '../shared/write.js';
 import { getRepository } from './read.js';
 import { repositoryFromRest, restBody, type RestRepository } from './live.js';
 import type { Repository } from './schema.js';
@@ -16,10 +17,9 @@ const SET_DISCUSSIONS = /* GraphQL */ `
   }
 `;
 
-async function patchRepository(ctx: GitHubContext, name: string, body: Record<string, unknown>): Promise<RestRepository> {
+async function patchRepository(ctx: GitHubContext, change: Change, name: string, body: Record<string, unknown>): Promise<RestRepository> {
   // A redirect throws (api.write), so a renamed repository's old name never passes for done.
-  const response = await ctx.api.write<RestRepository>('PATCH /repos/{owner}/{repo}', { owner: ctx.org, repo: name, ...body });
-  return response.data;
+  return writeTo<RestRepository>(ctx, change, 'PATCH /repos/{owner}/{repo}', { owner: ctx.org, repo: name, ...body });
 }
 
 async function repositoryId(ctx: GitHubContext, name: string, resource: string): Promise<string> {
@@ -35,35 +35,36 @@ async function repositoryId(ctx: GitHubContext, name: string, resource: string):
  * repository is read-only, so unarchiving comes first and archiving last. REST takes most
  * fields in one PATCH; topics have their own PUT and discussions only a GraphQL mutation.
  */
-async function writeFields(ctx: GitHubContext, name: string, patch: Partial<Repository>, resource: string): Promise<void> {
+async function writeFields(ctx: GitHubContext, change: Change, name: string, patch: Partial<Repository>): Promise<void> {
+  const resource = resourceKey(change);
   const { archived, topics, features, ...rest } = patch;
   const { discussions, ...otherFeatures } = features ?? {};
-  if (archived === false) await patchRepository(ctx, name, { archived: false });
+  if (archived === false) await patchRepository(ctx, change, name, { archived: false });
   const body = restBody({ ...rest, features: otherFeatures });
-  if (Object.keys(body).length > 0) await patchRepository(ctx, name, body);
+  if (Object.keys(body).length > 0) await patchRepository(ctx, change, name, body);
   if (discussions !== undefined) {
     await ctx.api.mutate(SET_DISCUSSIONS, { id: await repositoryId(ctx, name, resource), enabled: discussions });
   }
   if (topics !== undefined) {
-    await ctx.api.write('PUT /repos/{owner}/{repo}/topics', { owner: ctx.org, repo: name, names: topics });
+    await writeTo(ctx, change, 'PUT /repos/{owner}/{repo}/topics', { owner: ctx.org, repo: name, names: topics });
   }
-  if (archived === true) await patchRepository(ctx, name, { archived: true });
+  if (archived === true) await patchRepository(ctx, change, name, { archived: true });
 }
 
 /** Write what still differs between `desired` and a live repository. */
-async function converge(ctx: GitHubContext, name: string, desired: Partial<Repository>, live: RestRepository, resource: string) {
+async function converge(ctx: GitHubContext, change: Change, desired: Partial<Repository>, live: RestRepository) {
+  const name = change.name;
   if (live.node_id) ctx.repositoryIds.set(name.toLowerCase(), live.node_id);
   const remaining = specFromFields<Repository>(diffSpecs(desired, repositoryFromRest(live)));
-  await writeFields(ctx, name, remaining, resource);
+  await writeFields(ctx, change, name, remaining);
 }
 
-async function create(change: Change, ctx: GitHubContext, resource: string): Promise<void> {
+async function create(change: Change, ctx: GitHubContext): Promise<void> {
   const desired = specFromFields<Repository>(change.fields);
   const { default_branch: _defaultBranch, ...body } = restBody(desired);
   let live: RestRepository;
   try {
-    const response = await ctx.api.write<RestRepository>('POST /orgs/{org}/repos', { org: ctx.org, name: change.name, ...body });
-    live = response.data;
+    live = await writeTo<RestRepository>(ctx, change, 'POST /orgs/{org}/repos', { org: ctx.org, name: change.name, ...body });
   } catch (error) {
     // An earlier apply may have created it already: converge the existing one instead.
     if (statusOf(error) !== 422) throw error;
@@ -72,16 +73,16 @@ async function create(change: Change, ctx: GitHubContext, resource: string): Pro
     live = existing.data;
   }
   // What creation does not take (topics, default branch, discussions, archived) comes after.
-  await converge(ctx, change.name, desired, live, resource);
+  await converge(ctx, change, desired, live);
 }
 
-async function rename(change: Change, ctx: GitHubContext, resource: string): Promise<void> {
+async function rename(change: Change, ctx: GitHubContext): Promise<void> {
   const from = change.fromName!;
   const patch = specFromFields<Repository>(change.fields);
   if (patch.archived === false) {
     // An archived repository is read-only, its name included: unarchive under the old name first.
     try {
-      await ctx.api.write('PATCH /repos/{owner}/{repo}', { owner: ctx.org, repo: from, archived: false });
+      await patchRepository(ctx, change, from, { archived: false });
       delete patch.archived;
     } catch (error) {
       if (statusOf(error) !== 404 && !isWriteRedirected(error)) throw error;
@@ -89,7 +90,7 @@ async function rename(change: Change, ctx: GitHubContext, resource: string): Pro
   }
   let renamed = false;
   try {
-    await ctx.api.write('PATCH /repos/{owner}/{repo}', { owner: ctx.org, repo: from, name: change.name });
+    await patchRepository(ctx, change, from, { name: change.name });
     renamed = true;
   } catch (error) {
     if (statusOf(error) !== 404 && !isWriteRedirected(error)) throw error;
@@ -98,34 +99,30 @@ async function rename(change: Change, ctx: GitHubContext, resource: string): Pro
     // The old name is gone or redirects: an earlier apply already renamed it, if the new name exists.
     const current = await getRepository(ctx, change.name);
     if (!current || current.data.name !== change.name) {
+      const resource = resourceKey(change);
       throw new RejectedError(`${resource}: cannot rename from "${from}": neither "${from}" nor "${change.name}" exists on GitHub.`, { resource });
     }
   }
   const id = ctx.repositoryIds.get(from.toLowerCase());
   if (id) ctx.repositoryIds.set(change.name.toLowerCase(), id);
-  await writeFields(ctx, change.name, patch, resource);
+  await writeFields(ctx, change, change.name, patch);
 }
 
 async function remove(change: Change, ctx: GitHubContext): Promise<void> {
   // Never follow a redirect into a delete: check the name is this repository's own.
   const live = await getRepository(ctx, change.name);
   if (!live || live.data.name !== change.name) return;
-  try {
-    await ctx.api.write('DELETE /repos/{owner}/{repo}', { owner: ctx.org, repo: change.name });
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
-  }
+  await deleteIfPresent(ctx, change, 'DELETE /repos/{owner}/{repo}', { owner: ctx.org, repo: change.name });
 }
 
 export async function applyRepository(change: Change, ctx: GitHubContext): Promise<void> {
-  const resource = resourceKey(change);
   switch (change.action) {
     case 'create':
-      return create(change, ctx, resource);
+      return create(change, ctx);
     case 'update':
-      return writeFields(ctx, change.name, specFromFields<Repository>(change.fields), resource);
+      return writeFields(ctx, change, change.name, specFromFields<Repository>(change.fields));
     case 'rename':
-      return rename(change, ctx, resource);
+      return rename(change, ctx);
     case 'delete':
       return remove(change, ctx);
     case 'noop':

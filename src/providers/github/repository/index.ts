@@ -1,5 +1,6 @@
 import type { GitHubKind } from '../kind.js';
-import { caseInsensitiveKey, IGNORES_CASE, repositoryNameProblem } from '../names.js';
+import { caseInsensitiveKey, IGNORES_CASE, repositoryNameProblem } from '../shared/names.js';
+import { bulkRepositories } from '../shared/bulk-repositories.js';
 import { applyRepository } from './apply.js';
 import { readRepositories } from './read.js';
 import { Repository } from './schema.js';
@@ -16,4 +17,6 @@ export const repositoryKind: GitHubKind<Repository> = {
   nameRule: IGNORES_CASE,
   read: readRepositories,
   apply: applyRepository,
+  bulkRead: bulkRepositories,
+  footprint: (configRepo) => configRepo,
 };

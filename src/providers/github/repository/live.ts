@@ -1,4 +1,4 @@
-import { compact } from '../fields.js';
+import { compact } from '../shared/fields.js';
 import type { Repository } from './schema.js';
 
 /** The fields of GitHub's REST repository object that the spec covers. */

@@ -1,11 +1,11 @@
 import { readError } from '../../../core/errors.js';
 import type { ReadResult } from '../../../core/provider.js';
 import { resourceKey, type ResourceRef } from '../../../core/resource.js';
-import type { Fetched } from '../conditional.js';
-import { readFailure } from '../errors.js';
-import { mapLimit } from '../fields.js';
+import type { Fetched } from '../shared/conditional.js';
+import { readFailure } from '../shared/errors.js';
+import { mapLimit } from '../shared/fields.js';
 import type { GitHubContext } from '../kind.js';
-import { sameName } from '../names.js';
+import { caseMismatch, sameName } from '../shared/names.js';
 import { repositoryFromRest, type RestRepository } from './live.js';
 
 /** GET one repository; undefined when it does not exist under exactly this name. */
@@ -15,15 +15,6 @@ export async function getRepository(ctx: GitHubContext, name: string): Promise<F
   if (!got || got.redirected || !sameName(got.data.name, name)) return undefined;
   if (got.data.node_id) ctx.repositoryIds.set(got.data.name.toLowerCase(), got.data.node_id);
   return got;
-}
-
-/**
- * Names differing only in case are the same repository to GitHub but not to the plan. When the
- * exact live name is read too (a rename that fixes case) this one is absent; otherwise say so.
- */
-export function caseMismatch(kind: string, asked: string, live: string, askedNames: ReadonlySet<string>): string | 'absent' {
-  if (askedNames.has(live)) return 'absent';
-  return `${kind} "${asked}" exists on GitHub as "${live}": names must match exactly (write "${live}", or add it to previousNames to rename).`;
 }
 
 /** One conditional GET per repository (304s are free). */

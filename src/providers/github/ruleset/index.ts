@@ -1,13 +1,13 @@
 import type { GitHubKind } from '../kind.js';
-import { childNameProblem, controlCharacterProblem, IGNORES_CASE_OF_REPOSITORY, repositoryChildKey, repositoryNameProblem } from '../names.js';
+import { childNameProblem, controlCharacterProblem, IGNORES_CASE_OF_REPOSITORY, repositoryChildKey, repositoryNameProblem } from '../shared/names.js';
 import { applyRuleset } from './apply.js';
 import { diffRuleset } from './live.js';
-import { readRulesets } from './read.js';
+import { readRulesets, rulesetsOfRepositories } from './read.js';
+import { bypassReferences } from './references.js';
 import { Ruleset } from './schema.js';
 import { repositoryScope } from './scope.js';
 
-export { OrgRuleset, Ruleset } from './schema.js';
-export { orgRulesets, rulesetsOfRepositories, readOrgRulesets } from './read.js';
+export { Ruleset } from './schema.js';
 
 export const rulesetKind: GitHubKind<Ruleset> = {
   kind: 'github.ruleset',
@@ -20,4 +20,7 @@ export const rulesetKind: GitHubKind<Ruleset> = {
   diff: diffRuleset,
   read: readRulesets,
   apply: (change, ctx) => applyRuleset(repositoryScope, change, ctx),
+  bulkRead: rulesetsOfRepositories,
+  references: bypassReferences,
+  footprint: (configRepo) => `${configRepo}/**`,
 };

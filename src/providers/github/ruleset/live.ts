@@ -1,6 +1,6 @@
 import type { FieldChange } from '../../../core/plan-types.js';
 import { diffSpecs } from '../../../core/diff.js';
-import { compact } from '../fields.js';
+import { compact } from '../shared/fields.js';
 import type { GitHubContext } from '../kind.js';
 import { sortActors, sortRules, type BypassActor, type Rule } from './schema.js';
 

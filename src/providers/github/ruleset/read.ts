@@ -1,9 +1,9 @@
 import type { ReadAllResult, ReadResult } from '../../../core/provider.js';
 import { resourceKey, type ResourceRef } from '../../../core/resource.js';
-import { readChildren, readChildrenOfEveryRepository, type ChildLister } from '../children.js';
-import { readFailure } from '../errors.js';
-import { mapLimit } from '../fields.js';
-import type { BulkReader, GitHubContext } from '../kind.js';
+import { readChildren, readChildrenOfEveryRepository, type ChildLister } from '../shared/children.js';
+import { readFailure } from '../shared/errors.js';
+import { mapLimit } from '../shared/fields.js';
+import type { BulkRead, GitHubContext } from '../kind.js';
 import { rulesetFromRest, type RestRuleset } from './live.js';
 import { getRuleset, listRulesets, orgScope, repositoryScope } from './scope.js';
 
@@ -22,8 +22,7 @@ export function readRulesets(refs: ResourceRef[], ctx: GitHubContext): Promise<R
   return readChildren(refs, ctx, repositoryRulesets);
 }
 
-export const rulesetsOfRepositories: BulkReader = {
-  kinds: ['github.ruleset'],
+export const rulesetsOfRepositories: BulkRead = {
   readAll: (_kinds, ctx) => readChildrenOfEveryRepository('github.ruleset', ctx, repositoryRulesets),
 };
 
@@ -51,8 +50,7 @@ function orgRulesetsFrom(refs: ResourceRef[], ctx: GitHubContext, live: RestRule
   });
 }
 
-export const orgRulesets: BulkReader = {
-  kinds: ['github.org-ruleset'],
+export const orgRulesets: BulkRead = {
   async readAll(_kinds, ctx): Promise<ReadAllResult> {
     const live = (await listRulesets(ctx, orgScope, undefined)) ?? [];
     const results = await orgRulesetsFrom(live.map((r) => ({ kind: 'github.org-ruleset', target: ctx.target, name: r.name })), ctx, live);

@@ -1,5 +1,5 @@
 import type { GitHubContext } from '../kind.js';
-import { listAll } from '../lists.js';
+import { listAll } from '../shared/lists.js';
 import type { RestRuleset } from './live.js';
 
 /** Where a kind's rulesets live: one repository's, or the org's own. */

@@ -1,6 +1,6 @@
 import type { Change } from '../../../core/plan-types.js';
 import type { GitHubContext } from '../kind.js';
-import { childOf, deleteIfPresent } from '../write.js';
+import { childOf, deleteIfPresent, writeTo } from '../shared/write.js';
 import type { TeamRepository } from './schema.js';
 
 const GRANT = '/orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}';
@@ -13,7 +13,7 @@ export async function applyTeamRepository(change: Change, ctx: GitHubContext): P
     case 'rename':
     case 'create':
     case 'update':
-      await ctx.api.write(`PUT ${GRANT}`, { ...params, permission: (change.desired as TeamRepository).permission });
+      await writeTo(ctx, change, `PUT ${GRANT}`, { ...params, permission: (change.desired as TeamRepository).permission });
       return;
     case 'delete':
       return deleteIfPresent(ctx, change, `DELETE ${GRANT}`, params);

@@ -1,5 +1,7 @@
 import type { GitHubKind } from '../kind.js';
-import { caseInsensitiveKey, childNameProblem, IGNORES_CASE_OF_REPOSITORY, repositoryNameProblem, teamSlugProblem } from '../names.js';
+import { bulkTeams } from '../shared/bulk-teams.js';
+import { caseInsensitiveKey, childNameProblem, IGNORES_CASE_OF_REPOSITORY, repositoryNameProblem, splitChildName, teamSlugProblem } from '../shared/names.js';
+import { referencesTo } from '../shared/references.js';
 import { applyTeamRepository } from './apply.js';
 import { readTeamRepositories } from './read.js';
 import { TeamRepository } from './schema.js';
@@ -16,4 +18,11 @@ export const teamRepositoryKind: GitHubKind<TeamRepository> = {
   nameRule: IGNORES_CASE_OF_REPOSITORY,
   read: readTeamRepositories,
   apply: applyTeamRepository,
+  // Each team's grants come with it in the teams query.
+  bulkRead: bulkTeams,
+  references: ({ name }) => {
+    const grant = splitChildName(name);
+    return grant ? referencesTo('team', [grant.parent], `given access to repository "${grant.child}"`) : [];
+  },
+  footprint: (configRepo) => `*/${configRepo}`,
 };

@@ -1,11 +1,10 @@
 import { readError } from '../../../core/errors.js';
 import type { ReadResult } from '../../../core/provider.js';
 import { resourceKey, type ResourceRef } from '../../../core/resource.js';
-import { readFailure } from '../errors.js';
+import { readFailure } from '../shared/errors.js';
 import type { GitHubContext } from '../kind.js';
-import { splitChildName } from '../names.js';
-import { permissionOf } from '../permissions.js';
-import { caseMismatch } from '../repository/read.js';
+import { caseMismatch, splitChildName } from '../shared/names.js';
+import { permissionOf } from '../shared/permissions.js';
 import { fetchTeams } from '../team/graphql.js';
 
 /** Grants of every team involved, in the same batched GraphQL query as teams (25 teams per query). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Permission } from '../permissions.js';
+import { Permission } from '../shared/permissions.js';
 
 /** `github.team-repository`, named `<team>/<repository>`: what a team may do in one repository. */
 export const TeamRepository = z.strictObject({

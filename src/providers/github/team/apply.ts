@@ -1,10 +1,10 @@
 import { RejectedError, RetryableError } from '../../../core/errors.js';
 import type { Change } from '../../../core/plan-types.js';
 import { resourceKey } from '../../../core/resource.js';
-import { statusOf } from '../errors.js';
-import { compact, specFromFields } from '../fields.js';
+import { statusOf } from '../shared/errors.js';
+import { compact, specFromFields } from '../shared/fields.js';
 import type { GitHubContext } from '../kind.js';
-import { deleteIfPresent, neitherExists } from '../write.js';
+import { deleteIfPresent, neitherExists, writeTo } from '../shared/write.js';
 import type { Team } from './schema.js';
 
 const TEAM = '/orgs/{org}/teams/{team_slug}';
@@ -63,7 +63,7 @@ async function syncMembers(ctx: GitHubContext, change: Change, slug: string, cha
   for (const [login, role] of wanted) {
     if (live.get(login) === role) continue;
     if (!live.has(login)) await requireOrgMember(ctx, change, login);
-    await ctx.api.write('PUT /orgs/{org}/teams/{team_slug}/memberships/{username}', { org: ctx.org, team_slug: slug, username: login, role });
+    await writeTo(ctx, change, 'PUT /orgs/{org}/teams/{team_slug}/memberships/{username}', { org: ctx.org, team_slug: slug, username: login, role });
   }
   for (const [login, role] of live) {
     if (wanted.has(login) || !managed(role)) continue;
@@ -81,11 +81,11 @@ async function create(change: Change, ctx: GitHubContext): Promise<void> {
   const changed = specFromFields<Team>(change.fields);
   const body = await settingsBody(ctx, change, { ...changed, name: changed.name ?? change.name });
   try {
-    checkSlug(change, (await ctx.api.write<RestTeam>('POST /orgs/{org}/teams', { org: ctx.org, ...body })).data);
+    checkSlug(change, await writeTo<RestTeam>(ctx, change, 'POST /orgs/{org}/teams', { org: ctx.org, ...body }));
   } catch (error) {
     // Created by an earlier apply: make the existing team match instead.
     if (statusOf(error) !== 422 || !(await ctx.api.get(`GET ${TEAM}`, { org: ctx.org, team_slug: change.name }))) throw error;
-    await ctx.api.write(`PATCH ${TEAM}`, { org: ctx.org, team_slug: change.name, ...body });
+    await writeTo(ctx, change, `PATCH ${TEAM}`, { org: ctx.org, team_slug: change.name, ...body });
   }
   await syncMembers(ctx, change, change.name, changed);
 }
@@ -93,7 +93,7 @@ async function create(change: Change, ctx: GitHubContext): Promise<void> {
 async function update(change: Change, ctx: GitHubContext, slug: string, changed: Partial<Team>): Promise<void> {
   const { members: _m, maintainers: _x, ...settings } = changed;
   const body = await settingsBody(ctx, change, settings);
-  if (Object.keys(body).length > 0) await ctx.api.write(`PATCH ${TEAM}`, { org: ctx.org, team_slug: slug, ...body });
+  if (Object.keys(body).length > 0) await writeTo(ctx, change, `PATCH ${TEAM}`, { org: ctx.org, team_slug: slug, ...body });
   await syncMembers(ctx, change, slug, changed);
 }
 
@@ -104,7 +104,7 @@ async function rename(change: Change, ctx: GitHubContext): Promise<void> {
   const name = (change.desired as Team | undefined)?.name ?? change.name;
   const body = await settingsBody(ctx, change, { ...settings, name });
   try {
-    checkSlug(change, (await ctx.api.write<RestTeam>(`PATCH ${TEAM}`, { org: ctx.org, team_slug: change.fromName!, ...body })).data);
+    checkSlug(change, await writeTo<RestTeam>(ctx, change, `PATCH ${TEAM}`, { org: ctx.org, team_slug: change.fromName!, ...body }));
   } catch (error) {
     if (statusOf(error) !== 404) throw error;
     // Renamed by an earlier apply: then the new slug exists.

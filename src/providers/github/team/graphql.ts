@@ -1,4 +1,4 @@
-import { missingOrganization } from '../errors.js';
+import { missingOrganization } from '../shared/errors.js';
 import type { GitHubContext } from '../kind.js';
 
 interface Page<E> {

@@ -1,7 +1,9 @@
 import type { GitHubKind } from '../kind.js';
-import { teamSlugProblem } from '../names.js';
+import { teamSlugProblem } from '../shared/names.js';
+import { bulkTeams } from '../shared/bulk-teams.js';
 import { applyTeam } from './apply.js';
 import { readTeams } from './read.js';
+import { teamConfigProblems, teamReferences } from './references.js';
 import { Team } from './schema.js';
 
 export { Team } from './schema.js';
@@ -14,4 +16,8 @@ export const teamKind: GitHubKind<Team> = {
   validateName: teamSlugProblem,
   read: readTeams,
   apply: applyTeam,
+  bulkRead: bulkTeams,
+  references: teamReferences,
+  referencedAs: 'team',
+  validateConfig: teamConfigProblems,
 };

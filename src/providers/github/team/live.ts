@@ -1,4 +1,4 @@
-import { compact } from '../fields.js';
+import { compact } from '../shared/fields.js';
 import type { Team } from './schema.js';
 import type { LiveTeam } from './graphql.js';
 

@@ -1,6 +1,6 @@
 import type { ReadResult } from '../../../core/provider.js';
 import { resourceKey, type ResourceRef } from '../../../core/resource.js';
-import { readFailure } from '../errors.js';
+import { readFailure } from '../shared/errors.js';
 import type { GitHubContext } from '../kind.js';
 import { fetchTeams } from './graphql.js';
 import { teamFromLive } from './live.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NameList } from '../permissions.js';
+import { NameList } from '../shared/permissions.js';
 
 /**
  * `github.team`, named by its slug. Members and maintainers are lists of logins (direct

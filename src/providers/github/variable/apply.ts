@@ -1,9 +1,9 @@
 import type { Change } from '../../../core/plan-types.js';
-import { statusOf } from '../errors.js';
-import { specFromFields } from '../fields.js';
+import { statusOf } from '../shared/errors.js';
+import { specFromFields } from '../shared/fields.js';
 import type { GitHubContext } from '../kind.js';
 import type { Variable } from './schema.js';
-import { childOf, deleteIfPresent, neitherExists, writeTo } from '../write.js';
+import { childOf, deleteIfPresent, neitherExists, writeTo } from '../shared/write.js';
 
 const ONE = '/repos/{owner}/{repo}/actions/variables/{name}';
 

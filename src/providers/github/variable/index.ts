@@ -1,11 +1,10 @@
 import type { GitHubKind } from '../kind.js';
-import { childNameProblem, IGNORES_CASE_OF_REPOSITORY, repositoryChildKey, repositoryNameProblem, variableNameProblem } from '../names.js';
+import { childNameProblem, IGNORES_CASE_OF_REPOSITORY, repositoryChildKey, repositoryNameProblem, variableNameProblem } from '../shared/names.js';
 import { applyVariable } from './apply.js';
-import { readVariables } from './read.js';
+import { readVariables, repositoryVariables } from './read.js';
 import { Variable } from './schema.js';
 
 export { Variable } from './schema.js';
-export { repositoryVariables } from './read.js';
 
 export const variableKind: GitHubKind<Variable> = {
   kind: 'github.variable',
@@ -17,4 +16,6 @@ export const variableKind: GitHubKind<Variable> = {
   nameRule: IGNORES_CASE_OF_REPOSITORY,
   read: readVariables,
   apply: applyVariable,
+  bulkRead: repositoryVariables,
+  footprint: (configRepo) => `${configRepo}/**`,
 };

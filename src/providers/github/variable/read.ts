@@ -1,8 +1,8 @@
 import type { ReadResult } from '../../../core/provider.js';
 import type { ResourceRef } from '../../../core/resource.js';
-import { readChildren, readChildrenOfEveryRepository, type ChildLister } from '../children.js';
-import type { BulkReader, GitHubContext } from '../kind.js';
-import { listWrapped } from '../lists.js';
+import { readChildren, readChildrenOfEveryRepository, type ChildLister } from '../shared/children.js';
+import type { BulkRead, GitHubContext } from '../kind.js';
+import { listWrapped } from '../shared/lists.js';
 
 export interface LiveVariable {
   name: string;
@@ -24,7 +24,6 @@ export function readVariables(refs: ResourceRef[], ctx: GitHubContext): Promise<
   return readChildren(refs, ctx, variables);
 }
 
-export const repositoryVariables: BulkReader = {
-  kinds: ['github.variable'],
+export const repositoryVariables: BulkRead = {
   readAll: (_kinds, ctx) => readChildrenOfEveryRepository('github.variable', ctx, variables),
 };

@@ -1,0 +1,161 @@
+import type { Diagnostic, SourceLocation } from '../core/diagnostics.js';
+import type { ResourceKind } from '../core/provider.js';
+import type { Registry } from '../core/registry.js';
+import { DEFAULT_TARGET, providerOf, type DesiredResource } from '../core/resource.js';
+import { withDefaults, type DefaultsSelector, type LoadedDefaults } from './defaults.js';
+import { configError } from './diagnostic.js';
+import { Identities } from './identity.js';
+import { issuesToDiagnostics } from './issues.js';
+import { MAX_MODEL_VALUES, MAX_SPEC_VALUES } from './limits.js';
+import type { ParsedResource } from './parse.js';
+import type { Targets } from './repo-config.js';
+import { REPO_CONFIG_FILE, type RepoConfig, type ResourceDocument } from './schema.js';
+
+export interface ResourceContext {
+  registry: Registry;
+  config: RepoConfig;
+  targets: Targets;
+  /** False when converge.yml is broken: a resource then skips the target error it would repeat. */
+  configValid: boolean;
+  defaultsFor: DefaultsSelector;
+}
+
+function resolveTarget(envelope: ResourceDocument, targets: Targets): string | { error: string } {
+  const provider = providerOf(envelope.kind);
+  const available = targets.get(provider);
+  if (!available) return { error: `provider "${provider}" is not enabled in ${REPO_CONFIG_FILE}` };
+  if (envelope.target !== undefined) {
+    return available.has(envelope.target)
+      ? envelope.target
+      : { error: `target "${envelope.target}" is not declared for provider "${provider}" in ${REPO_CONFIG_FILE}` };
+  }
+  if (available.has(DEFAULT_TARGET)) return DEFAULT_TARGET;
+  if (available.size === 1) return [...available.keys()][0]!;
+  return { error: `provider "${provider}" has several targets; set "target" to one of ${[...available.keys()].join(', ')}` };
+}
+
+/**
+ * The envelope's kind and target, or why the resource cannot be loaded: an unknown kind, a
+ * target converge.yml does not declare, a name the kind rejects, previousNames on a kind
+ * that cannot be renamed. A rejected resource without a problem is skipped silently.
+ */
+function checkEnvelope(
+  { doc, envelope }: ParsedResource,
+  ctx: ResourceContext,
+  label: string,
+): { kind: ResourceKind; target: string } | { rejected: Diagnostic | undefined } {
+  const kind = ctx.registry.kind(envelope.kind);
+  if (!kind) {
+    const known = ctx.registry.kinds().map((k) => k.kind).join(', ');
+    return { rejected: configError('resource.unknown-kind', `${doc.file}: unknown kind "${envelope.kind}" (known kinds: ${known}).`, doc.locate(['kind']), label) };
+  }
+  const target = resolveTarget(envelope, ctx.targets);
+  if (typeof target !== 'string') {
+    // With a broken converge.yml every resource would repeat the same error: report it once.
+    if (!ctx.configValid) return { rejected: undefined };
+    return { rejected: configError('resource.target', `${label}: ${target.error}.`, doc.locate(envelope.target ? ['target'] : ['kind']), label) };
+  }
+  let nameProblem = kind.validateName?.(envelope.name);
+  for (const previous of envelope.previousNames) nameProblem ??= kind.validateName?.(previous);
+  if (nameProblem) return { rejected: configError('resource.name', `${label}: ${nameProblem}`, doc.locate(['name']), label) };
+  if (envelope.previousNames.length > 0 && !kind.renamable) {
+    return { rejected: configError('resource.rename-unsupported', `${label}: ${envelope.kind} cannot be renamed, so previousNames is not allowed.`, doc.locate(['previousNames']), label) };
+  }
+  return { kind, target };
+}
+
+/**
+ * Defaults fan out, so what merging costs is bounded before merging: per resource, and over
+ * the whole model (past that bound, nothing more is loaded and it is said once).
+ */
+class ValueBudget {
+  private used = 0;
+  private exhausted = false;
+
+  /** A diagnostic when this resource does not fit, `null` to skip it silently, else undefined. */
+  admit(values: number, label: string, at: SourceLocation): Diagnostic | null | undefined {
+    if (values > MAX_SPEC_VALUES) {
+      return configError('resource.too-large', `${label}: its spec holds ${values.toLocaleString('en-US')} values with its defaults merged in, more than the limit of ${MAX_SPEC_VALUES.toLocaleString('en-US')} (see Limits in the README).`, at, label);
+    }
+    this.used += values;
+    if (this.used <= MAX_MODEL_VALUES) return undefined;
+    if (this.exhausted) return null;
+    this.exhausted = true;
+    return configError('model.too-large', `${label}: with defaults merged in, the model holds more than ${MAX_MODEL_VALUES.toLocaleString('en-US')} values, the limit (see Limits in the README); nothing from here on was loaded.`, at, label);
+  }
+}
+
+function hasPath(value: unknown, path: readonly PropertyKey[]): boolean {
+  let node = value;
+  for (const part of path) {
+    if (node === null || typeof node !== 'object' || !(String(part) in node)) return false;
+    node = (node as Record<string, unknown>)[String(part)];
+  }
+  return true;
+}
+
+/** The spec with defaults merged, checked by the kind's schema; its problems point where the value was set. */
+function validateSpec(
+  kind: ResourceKind,
+  { doc, envelope }: ParsedResource,
+  applied: readonly LoadedDefaults[],
+  label: string,
+): { spec: Record<string, unknown> } | { problems: Diagnostic[] } {
+  const result = kind.spec.safeParse(withDefaults(envelope.spec, applied));
+  if (result.success) return { spec: result.data };
+  // Point at the resource's own line when it sets the field, else at the defaults that did.
+  const locate = (path: readonly PropertyKey[], key?: string) => {
+    const specPath = path.slice(1);
+    const own = specPath.length === 0 || hasPath(envelope.spec, key === undefined ? specPath : [...specPath, key]);
+    return own ? doc.locate(path, key) : { file: applied.at(-1)?.file ?? doc.file, line: applied.at(-1)?.line ?? 1, column: 1 };
+  };
+  return { problems: issuesToDiagnostics(result.error.issues, doc, ['spec'], label, label, locate) };
+}
+
+/**
+ * Load step four: turn parsed envelopes into desired resources (envelope checks, defaults
+ * merged within the value budget, the kind's schema, duplicates, previous names). Every
+ * resource with a problem is left out with a diagnostic; the others load.
+ */
+export function validateResources(parsed: readonly ParsedResource[], ctx: ResourceContext, diagnostics: Diagnostic[]): DesiredResource[] {
+  const resources: DesiredResource[] = [];
+  const identities = new Identities(ctx.registry);
+  const budget = new ValueBudget();
+  for (const item of parsed) {
+    const { doc, envelope } = item;
+    const label = `${envelope.kind}/${envelope.name}`;
+    const checked = checkEnvelope(item, ctx, label);
+    if ('rejected' in checked) {
+      if (checked.rejected) diagnostics.push(checked.rejected);
+      continue;
+    }
+    const { kind, target } = checked;
+    const applied = ctx.defaultsFor(envelope.kind, target, envelope.name);
+    const overBudget = budget.admit(doc.values + applied.reduce((n, d) => n + d.values, 0), label, doc.start);
+    if (overBudget !== undefined) {
+      if (overBudget) diagnostics.push(overBudget);
+      continue;
+    }
+    const validated = validateSpec(kind, item, applied, label);
+    if ('problems' in validated) {
+      diagnostics.push(...validated.problems);
+      continue;
+    }
+    const resource: DesiredResource = {
+      kind: envelope.kind,
+      target,
+      name: envelope.name,
+      spec: validated.spec,
+      previousNames: envelope.previousNames,
+      lifecycle: envelope.lifecycle,
+      owners: envelope.owners.length > 0 ? envelope.owners : (applied.findLast((d) => d.owners.length > 0)?.owners ?? ctx.config.owners),
+      source: doc.start,
+      dependsOn: [...new Set(applied.map((d) => d.file))],
+    };
+    const duplicate = identities.claim(kind, resource, label);
+    if (duplicate) diagnostics.push(duplicate);
+    else resources.push(resource);
+  }
+  diagnostics.push(...identities.checkPreviousNames(resources));
+  return resources;
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { ConfigurationError } from '../core/errors.js';
+
+/**
+ * The app's process environment: what one process reads at start, as opposed to a config
+ * repo's converge.yml or a target's settings in it. Probot's variables (APP_ID, PRIVATE_KEY,
+ * WEBHOOK_SECRET, GHE_HOST, REDIS_URL, ...) are read by Probot itself; these are only the
+ * ones Probot has no equivalent for. Every one is documented in .env.example.
+ */
+export const AppEnv = z.object({
+  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  /** `true` connects to a Redis Cluster (REDIS_URL names one node). */
+  REDIS_CLUSTER: z.enum(['true', 'false']).default('false'),
+  /** Name of the config repo within each org the app is installed in. */
+  CONVERGE_CONFIG_REPO: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a repository name').default('converge-config'),
+  /** Queue key prefix; the braces make it a Redis Cluster hash tag. */
+  CONVERGE_QUEUE_PREFIX: z.string().min(1).default('{converge}'),
+  /** Jobs one worker process runs at once (across config repos). */
+  CONVERGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Changes applied at once per provider target. */
+  CONVERGE_APPLY_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  /**
+   * Extra minimum milliseconds between any two GitHub writes per org, on top of the budgets
+   * from GitHub's secondary limits (which always apply). Non-zero serialises the org's writes.
+   */
+  CONVERGE_WRITE_SPACING_MS: z.coerce.number().int().min(0).default(0),
+  /** Check run names. */
+  CONVERGE_PLAN_CHECK_NAME: z.string().min(1).default('Converge plan'),
+  CONVERGE_APPLY_CHECK_NAME: z.string().min(1).default('Converge apply'),
+  CONVERGE_FULL_RUN_CHECK_NAME: z.string().min(1).default('Converge full run'),
+  /** How long a job stays locked to a worker without renewal: a killed worker's job is re-run by another after this. */
+  CONVERGE_JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Worker processes serve /healthz, /readyz and /metrics here (web processes on PORT). 0 picks a free port. */
+  CONVERGE_WORKER_OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9090),
+  CONVERGE_WORKER_OPS_HOST: z.string().min(1).default('0.0.0.0'),
+});
+export type AppEnv = z.infer<typeof AppEnv>;
+
+export function readEnv(env: Readonly<Record<string, string | undefined>> = process.env): AppEnv {
+  const result = AppEnv.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigurationError(`Invalid environment: ${problems}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,79 @@
+import type { GitHubClient, RepoRef } from './client.js';
+
+export interface DriftReport {
+  /** Stable key of what the issue is about: `all` for the single issue, else a resource key. */
+  key: string;
+  title: string;
+  body: string;
+}
+
+const markerFor = (key: string) => `<!-- converge:drift:${encodeURIComponent(key)} -->`;
+const MARKER_PATTERN = /<!-- converge:drift:([^ ]+) -->/;
+const BODY_LIMIT = 65_000;
+
+export interface DriftIssueOutcome {
+  opened: number[];
+  updated: number[];
+  closed: number[];
+}
+
+/**
+ * Make the open drift issues match the reports: update the issue carrying a report's hidden
+ * marker (never matched by title), open one where none exists, and close, with a comment,
+ * every open drift issue whose key has no report any more.
+ */
+export async function syncDriftIssues(
+  client: GitHubClient,
+  ref: RepoRef,
+  reports: DriftReport[],
+  labels: string[],
+): Promise<DriftIssueOutcome> {
+  const open = await client.paginate(client.rest.issues.listForRepo, {
+    owner: ref.owner,
+    repo: ref.repo,
+    state: 'open',
+    labels: labels[0] ?? '',
+    per_page: 100,
+  });
+  const byKey = new Map<string, (typeof open)[number]>();
+  const duplicates: Array<(typeof open)[number]> = [];
+  for (const issue of open.sort((a, b) => a.number - b.number)) {
+    if (issue.pull_request) continue;
+    const key = issue.body?.match(MARKER_PATTERN)?.[1];
+    if (!key) continue;
+    const decoded = decodeURIComponent(key);
+    if (byKey.has(decoded)) duplicates.push(issue);
+    else byKey.set(decoded, issue);
+  }
+
+  const outcome: DriftIssueOutcome = { opened: [], updated: [], closed: [] };
+  const wanted = new Set<string>();
+  for (const report of reports) {
+    wanted.add(report.key);
+    const body = `${markerFor(report.key)}\n${report.body}`.slice(0, BODY_LIMIT);
+    const existing = byKey.get(report.key);
+    if (existing) {
+      if (existing.body !== body || existing.title !== report.title) {
+        await client.rest.issues.update({ owner: ref.owner, repo: ref.repo, issue_number: existing.number, title: report.title, body });
+        outcome.updated.push(existing.number);
+      }
+    } else {
+      const { data } = await client.rest.issues.create({ owner: ref.owner, repo: ref.repo, title: report.title, body, labels });
+      outcome.opened.push(data.number);
+    }
+  }
+
+  const closing = [...[...byKey].filter(([key]) => !wanted.has(key)).map(([, issue]) => issue), ...duplicates];
+  for (const issue of closing) {
+    const resolved = !duplicates.includes(issue);
+    await client.rest.issues.createComment({
+      owner: ref.owner,
+      repo: ref.repo,
+      issue_number: issue.number,
+      body: resolved ? 'The latest full run found no drift here any more. Closing.' : 'A newer drift issue covers the same resources. Closing this duplicate.',
+    });
+    await client.rest.issues.update({ owner: ref.owner, repo: ref.repo, issue_number: issue.number, state: 'closed', state_reason: resolved ? 'completed' : 'not_planned' });
+    outcome.closed.push(issue.number);
+  }
+  return outcome;
+}

@@ -1,0 +1,63 @@
+import type { Diagnostic } from '../../core/diagnostics.js';
+import type { ChangeResult, Plan, ReadFailure } from '../../core/plan-types.js';
+import type { PolicyOutcome } from '../../core/policy.js';
+
+/** One check-run annotation, in the shape GitHub's API takes. */
+export interface Annotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  /** Only when `start_line === end_line` (GitHub rejects columns across lines). */
+  start_column?: number;
+  end_column?: number;
+  annotation_level: 'notice' | 'warning' | 'failure';
+  message: string;
+  title?: string;
+}
+
+export type CheckConclusion = 'success' | 'failure' | 'neutral';
+
+/** A check run's output and conclusion; `summary` and `text` always fit GitHub's limits. */
+export interface CheckOutput {
+  title: string;
+  summary: string;
+  text: string;
+  /** All of them; send them in batches with `chunkAnnotations`. */
+  annotations: Annotation[];
+  conclusion: CheckConclusion;
+}
+
+export interface RenderContext {
+  /** One line on what was planned, e.g. "delta from base abc1234 to head def5678". Plain text. */
+  description?: string;
+  /** Link to a line of a config-repo file (at the planned commit), when one can be built. */
+  fileUrl?(file: string, line: number): string | undefined;
+  /** Wording: a PR's plan ("Changes this PR makes") or a commit's. Default 'pull-request'. */
+  subject?: 'pull-request' | 'commit';
+  /** Where the full list lives, ending the "… more not shown" line. Plain text. */
+  fullListHint?: string;
+}
+
+export interface PlanRenderInput {
+  /** The plan after the deletion policy (blocked deletions carry `blocked`). */
+  plan: Plan;
+  policy?: Pick<PolicyOutcome, 'requestedDeletions' | 'capExceeded'> & { maxDeletionsPerRun?: number };
+  context?: RenderContext;
+  /** Resources rendered in full in `text`; the byte budget may stop earlier. Default 200. */
+  maxResources?: number;
+  /** Notices on the declaring line of changed resources. Default 50. */
+  maxNotices?: number;
+  /** Annotations in all (20 requests of 50). Default 1,000. */
+  maxAnnotations?: number;
+}
+
+export interface ResultsRenderInput {
+  results: ChangeResult[];
+  /** Resources whose live state could not be read, so nothing was applied to them. */
+  readFailures?: ReadFailure[];
+  diagnostics?: Diagnostic[];
+  context?: RenderContext;
+  /** Results rendered in full in `text`; the byte budget may stop earlier. Default 200. */
+  maxResources?: number;
+  maxAnnotations?: number;
+}

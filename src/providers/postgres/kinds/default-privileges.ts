@@ -1,0 +1,16 @@
+import { applyDefaultPrivileges } from '../apply-grants.js';
+import { nameCheck, type PostgresKind } from '../kind.js';
+import { KIND } from '../names.js';
+import { DefaultPrivileges } from '../schema.js';
+
+export const defaultPrivilegesKind: PostgresKind<DefaultPrivileges> = {
+  kind: KIND.defaultPrivileges,
+  description: 'Privileges a role gets on objects another role creates in a schema later, named <database>/<schema>/<forRole>/<grantee>.',
+  spec: DefaultPrivileges,
+  renamable: false,
+  validateName: nameCheck(KIND.defaultPrivileges),
+  inDatabase: true,
+  needs: { defaults: true },
+  readAll: (state) => state.defaultPrivileges(),
+  apply: applyDefaultPrivileges,
+};

@@ -1,0 +1,16 @@
+import { applyRole } from '../apply.js';
+import { nameCheck, type PostgresKind } from '../kind.js';
+import { KIND } from '../names.js';
+import { Role } from '../schema.js';
+
+export const roleKind: PostgresKind<Role> = {
+  kind: KIND.role,
+  description: 'A PostgreSQL role (user or group), named <role>.',
+  spec: Role,
+  renamable: true,
+  validateName: nameCheck(KIND.role),
+  inDatabase: false,
+  needs: {},
+  readAll: (state) => state.roles(),
+  apply: applyRole,
+};

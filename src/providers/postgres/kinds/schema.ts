@@ -1,0 +1,16 @@
+import { applySchema } from '../apply.js';
+import { nameCheck, type PostgresKind } from '../kind.js';
+import { KIND } from '../names.js';
+import { Schema } from '../schema.js';
+
+export const schemaKind: PostgresKind<Schema> = {
+  kind: KIND.schema,
+  description: 'A schema and its owner, named <database>/<schema>.',
+  spec: Schema,
+  renamable: true,
+  validateName: nameCheck(KIND.schema),
+  inDatabase: true,
+  needs: {},
+  readAll: (state) => state.schemas(),
+  apply: applySchema,
+};

@@ -1,0 +1,171 @@
+/**
+ * The one shape every job runs in, so that no job reports, retries or cleans up in its own
+ * way. Two layers, because job processors also run outside BullMQ (the CLI, tests):
+ *
+ * - `runJob`, around a job taken from a queue: a logger bound to the job and repo, one
+ *   `job started` and one `job finished` line with the duration, the job metrics, and the
+ *   error's type deciding what BullMQ does (retried, or failed for good).
+ * - `withCheckRun`, around the work a processor reports on a check run: open or take over the
+ *   check run, run the work, finish the check run with the work's output, or on failure write
+ *   a redacted message into it; the work's provider sessions are closed whatever the end.
+ */
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { ConvergeError } from '../core/errors.js';
+import type { PlanRun } from '../engine/run.js';
+import { githubWebUrl } from '../env/github-host.js';
+import { appGitHubError, checkRunUrl, finishCheckRun, startCheckRun, type CheckResult, type GitHubClient, type RepoRef } from '../github-app/index.js';
+import { jobDuration, jobsTotal, type JobOutcome, type JobType } from '../ops/metrics.js';
+import type { ConvergeJob, FullRunJob, PlanJob } from '../queue/jobs.js';
+import type { WorkerContext } from './context.js';
+import type { JobReport } from './job-report.js';
+
+/** The error's type decides: retryable errors are thrown for BullMQ to retry, others fail for good. */
+export function classify(thrown: unknown): unknown {
+  if (thrown instanceof DelayedError || thrown instanceof UnrecoverableError) return thrown;
+  // The app's own GitHub calls (snapshots, check runs) throw Octokit errors: type them first.
+  const error = thrown instanceof ConvergeError ? thrown : appGitHubError(thrown);
+  return error.retryable ? error : new UnrecoverableError(error.message);
+}
+
+/** Failed for good, or to be retried: what BullMQ does with the classified error. */
+function failureOutcome(error: unknown, job: Job): JobOutcome {
+  if (error instanceof UnrecoverableError) return 'failed';
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? 'failed' : 'retried';
+}
+
+/** Jobs whose end `runJob` logged; BullMQ's `failed` event logs only the others (stalled jobs). */
+const reported = new WeakSet<Job>();
+
+export function endWasLogged(job: Job | undefined): boolean {
+  return job !== undefined && reported.has(job);
+}
+
+export interface QueuedJob<T extends JobReport | undefined> {
+  type: JobType;
+  job: Job<PlanJob | ConvergeJob | FullRunJob>;
+  context: WorkerContext;
+  /** The job's own work; it gets the context with the logger bound to the job. */
+  work(context: WorkerContext): Promise<T>;
+  /** Metrics of what the job did, beyond its count and duration. */
+  record?(outcome: T): void;
+}
+
+/** Runs one job taken from a queue: see the module comment. */
+export async function runJob<T extends JobReport | undefined>({ type, job, context, work, record }: QueuedJob<T>): Promise<T> {
+  const log = context.log.child({ jobId: job.id, job: type, repo: `${job.data.owner}/${job.data.repo}`, installation: job.data.installationId });
+  const started = performance.now();
+  const finish = (outcome: JobOutcome) => {
+    const seconds = (performance.now() - started) / 1000;
+    jobsTotal.inc({ type, outcome });
+    jobDuration.observe({ type, outcome }, seconds);
+    reported.add(job);
+    return Math.round(seconds * 1000);
+  };
+  log.info({ attempt: job.attemptsMade + 1 }, 'job started');
+  try {
+    const result = await work({ ...context, log });
+    record?.(result);
+    const durationMs = finish('completed');
+    const failed = result?.failed ?? [];
+    const fields = { durationMs, outcome: 'completed', ...(result?.checkRunUrl ? { checkRunUrl: result.checkRunUrl } : {}) };
+    if (failed.length > 0) log.warn({ ...fields, failed }, 'job finished');
+    else log.info(fields, 'job finished');
+    return result;
+  } catch (thrown) {
+    const error = classify(thrown);
+    const outcome = failureOutcome(error, job);
+    log.warn({ durationMs: finish(outcome), outcome, err: error }, 'job finished');
+    throw error;
+  }
+}
+
+/** The check run a job reports on, as its work sees it. */
+export interface OpenCheckRun {
+  id: number;
+  /** Its page, for logs and comments. */
+  url: string;
+  /** Hands over a plan's provider sessions: they are closed when the job ends, however it ends. */
+  closeLater(run: PlanRun): PlanRun;
+}
+
+/** What the work gives back: the check run's output, the job's outcome, and what follows the report. */
+export interface ReportedWork<T> {
+  result: CheckResult;
+  outcome: T;
+  /** Runs once the check run is finished (a reply comment); a failure here fails the job like the work's. */
+  after?(): Promise<void>;
+}
+
+/**
+ * How a failure ends. `rethrow`: the failure is written into the check run, and the typed
+ * error thrown for the queue to retry or fail for good. `complete-when-final`: a failure a
+ * retry may fix, before the last attempt, is thrown with the check run left in progress (the
+ * retry takes it over); any other is written into the check run and completes the job with
+ * `outcome`, since nothing would come of failing it.
+ */
+export type FailurePolicy<T> = { mode: 'rethrow' } | { mode: 'complete-when-final'; finalAttempt: boolean; outcome(checkRun: OpenCheckRun): T };
+
+export interface CheckRunJob<T> {
+  client: GitHubClient;
+  ref: RepoRef;
+  /** Where the job's links point: honours GHE_HOST. */
+  processEnv: Readonly<Record<string, string | undefined>>;
+  log: Logger;
+  checkRun: {
+    name: string;
+    headSha: string;
+    externalId: string;
+    /** The title while it runs. */
+    title: string;
+    /** A check run an earlier attempt of this job opened on the same commit: taken over, not duplicated. */
+    resume?: number | undefined;
+  };
+  /** Told the id of a check run this attempt opened, so that a retry can take it over. */
+  remember?(checkRunId: number): Promise<void>;
+  failure: {
+    title: string;
+    /** The summary; `message` is the typed error's, already safe to show (tokens redacted). */
+    summary(message: string, retryable: boolean): string;
+    policy: FailurePolicy<T>;
+  };
+}
+
+/** Runs a job's work on its check run: see the module comment. */
+export async function withCheckRun<T>(spec: CheckRunJob<T>, work: (checkRun: OpenCheckRun) => Promise<ReportedWork<T>>): Promise<T> {
+  const { client, ref, log } = spec;
+  const id = await startCheckRun(client, ref, spec.checkRun);
+  if (id !== spec.checkRun.resume) await spec.remember?.(id);
+  const runs: PlanRun[] = [];
+  const checkRun: OpenCheckRun = {
+    id,
+    url: checkRunUrl(githubWebUrl(spec.processEnv), ref, id),
+    closeLater: (run) => {
+      runs.push(run);
+      return run;
+    },
+  };
+  try {
+    const { result, outcome, after } = await work(checkRun);
+    await finishCheckRun(client, ref, id, result);
+    await after?.();
+    return outcome;
+  } catch (thrown) {
+    // Never the raw error's text: an Octokit or transport error may carry a token or a header.
+    const error = appGitHubError(thrown);
+    log.warn({ err: error, code: error.code, checkRunId: id }, 'job work failed');
+    const failed: CheckResult = { conclusion: 'failure', title: spec.failure.title, summary: spec.failure.summary(error.message, error.retryable) };
+    const { policy } = spec.failure;
+    if (policy.mode === 'rethrow') {
+      // The error thrown matters more than a report that could not be written.
+      await finishCheckRun(client, ref, id, failed).catch((reportError: unknown) => log.warn({ err: appGitHubError(reportError) }, 'could not report the failure on the check run'));
+      throw error;
+    }
+    if (error.retryable && !policy.finalAttempt) throw error;
+    // The job completes on this report, so a report that fails fails the job instead.
+    await finishCheckRun(client, ref, id, failed);
+    return policy.outcome(checkRun);
+  } finally {
+    for (const run of runs) await run.sessions.closeAll();
+  }
+}
