@@ -1,7 +1,7 @@
 import { diffSpecs, jsonEqual, omitPaths } from './diff.js';
 import { readErrorOf } from './errors.js';
 import type { Change, FieldChange, Plan, ReadFailure } from './plan-types.js';
-import type { ProviderSession, ReadProgress, ResourceKind } from './provider.js';
+import type { ProviderSession, ReadChoice, ReadProgress, ResourceKind } from './provider.js';
 import type { ActualResource, DesiredResource, Lifecycle, ResourceRef } from './resource.js';
 import { providerOf, refOf, resourceKey } from './resource.js';
 import { footprintMatcher } from './policy.js';
@@ -42,6 +42,8 @@ export interface PlanRequest {
   session(provider: string, target: string): ProviderSession;
   /** Full runs: told once per kind and target as its bulk read finishes. */
   onProgress?(progress: ReadProgress): void;
+  /** Selections: told per kind and target whether it is read in bulk or one by one. */
+  onReadChoice?(choice: ReadChoice): void;
 }
 
 interface Live {
@@ -106,21 +108,82 @@ async function readLive(request: PlanRequest): Promise<Live> {
   }
   await Promise.all(
     [...groupByTarget(refsToRead(request)).values()].map(async ({ provider, target, items }) => {
-      let results: Awaited<ReturnType<ProviderSession['read']>>;
-      try {
-        results = await request.session(provider, target).read(items);
-      } catch (error) {
-        const reason = readErrorOf(error);
-        results = items.map((ref) => ({ ref, error: reason }));
+      const session = request.session(provider, target);
+      const byKind = new Map<string, ResourceRef[]>();
+      for (const item of items) byKind.set(item.kind, [...(byKind.get(item.kind) ?? []), item]);
+      const bulk: ResourceRef[] = [];
+      const single: ResourceRef[] = [];
+      for (const [kind, refs] of byKind) {
+        const inBulk = session.bulkReadPays?.(kind, refs.length) ?? false;
+        request.onReadChoice?.({ kind, target, resources: refs.length, bulk: inBulk });
+        (inBulk ? bulk : single).push(...refs);
       }
-      for (const result of results) {
-        const key = resourceKey(result.ref);
-        if (result.error !== undefined) live.failures.set(key, { ...result.ref, ...result.error });
-        else if (result.actual) live.byKey.set(key, result.actual);
-      }
+      await Promise.all([readSelectionInBulk(session, bulk, live, request.kindOf), readOneByOne(session, single, live)]);
     }),
   );
   return live;
+}
+
+async function readOneByOne(session: ProviderSession, refs: ResourceRef[], live: Live): Promise<void> {
+  if (refs.length === 0) return;
+  let results: Awaited<ReturnType<ProviderSession['read']>>;
+  try {
+    results = await session.read(refs);
+  } catch (error) {
+    const reason = readErrorOf(error);
+    results = refs.map((ref) => ({ ref, error: reason }));
+  }
+  for (const result of results) {
+    const key = resourceKey(result.ref);
+    if (result.error !== undefined) live.failures.set(key, { ...result.ref, ...result.error });
+    else if (result.actual) live.byKey.set(key, result.actual);
+  }
+}
+
+/**
+ * A large selection read with the full run's bulk readers: only the selected resources are
+ * kept (a delta never learns of, nor reports, anything else), and a failure counts where it
+ * covers a selected resource: its own, or a scope (`*`, `<parent>/*`) one of them falls in.
+ */
+async function readSelectionInBulk(session: ProviderSession, refs: ResourceRef[], live: Live, kindOf: PlanRequest['kindOf']): Promise<void> {
+  if (refs.length === 0) return;
+  const wanted = new Set(refs.map(resourceKey));
+  let result: Awaited<ReturnType<ProviderSession['readAll']>>;
+  try {
+    result = await session.readAll([...new Set(refs.map((r) => r.kind))]);
+  } catch (error) {
+    const reason = readErrorOf(error);
+    for (const ref of refs) live.failures.set(resourceKey(ref), { ...refOf(ref), ...reason });
+    return;
+  }
+  // Names the target compares loosely (GitHub ignores case) but that differ from the live one:
+  // a one-by-one read reports these as a conflict, never as absent, and so does this.
+  const loose = new Map<string, ActualResource>();
+  for (const resource of result.resources) {
+    const key = resourceKey(resource);
+    if (wanted.has(key)) live.byKey.set(key, resource);
+    const nameKey = kindOf(resource.kind)?.nameKey;
+    if (nameKey) loose.set(resourceKey({ ...resource, name: nameKey(resource.name) }), resource);
+  }
+  for (const ref of refs) {
+    const nameKey = kindOf(ref.kind)?.nameKey;
+    if (!nameKey || live.byKey.has(resourceKey(ref))) continue;
+    const other = loose.get(resourceKey({ ...ref, name: nameKey(ref.name) }));
+    // A case-only rename names the live spelling too: that one is read, and this is the new name.
+    if (other && !wanted.has(resourceKey(other))) {
+      const message = `${resourceKey(ref)}: exists as "${other.name}": names must match exactly (${kindOf(ref.kind)?.nameRule ?? 'the target compares them loosely'}); use that spelling, or rename it with previousNames.`;
+      live.failures.set(resourceKey(ref), { ...refOf(ref), code: 'conflict', retryable: false, message });
+    }
+  }
+  for (const failure of result.failures) {
+    if (isScope(failure)) {
+      const prefix = failure.name.slice(0, -1).toLowerCase();
+      const covers = refs.filter((r) => r.kind === failure.kind && r.target === failure.target && (failure.name === '*' || r.name.toLowerCase().startsWith(prefix)));
+      for (const ref of covers) live.failures.set(resourceKey(ref), { ...refOf(ref), code: failure.code, retryable: failure.retryable, message: failure.message });
+    } else if (wanted.has(resourceKey(failure))) {
+      live.failures.set(resourceKey(failure), failure);
+    }
+  }
 }
 
 function diffResource(kind: ResourceKind | undefined, resource: DesiredResource, actual: ActualResource | undefined): FieldChange[] {

@@ -51,6 +51,15 @@ export interface ReadAllResult {
   failures: ReadFailure[];
 }
 
+/** How the live state of one kind in one target is read for a plan: in bulk or resource by resource. */
+export interface ReadChoice {
+  kind: string;
+  target: string;
+  /** Resources of the kind the plan needs. */
+  resources: number;
+  bulk: boolean;
+}
+
 /** One kind of one target has been read in bulk, with how many live resources it has. */
 export interface ReadProgress {
   kind: string;
@@ -69,6 +78,12 @@ export interface ProviderSession {
   read(refs: ResourceRef[]): Promise<ReadResult[]>;
   /** Every live resource of these kinds in the target, read in bulk (full runs). */
   readAll(kinds: string[], options?: ReadAllOptions): Promise<ReadAllResult>;
+  /**
+   * Whether `count` resources of `kind` cost fewer requests read in bulk (`readAll`) than one
+   * by one (`read`). The engine asks per kind when a plan reads a selection (a first
+   * convergence, a defaults change fanning out); without it, selections are read one by one.
+   */
+  bulkReadPays?(kind: string, count: number): boolean;
   /**
    * Make one change real. Idempotent: applying a change that already took effect succeeds.
    * Throws a ConvergeError subclass; the class decides retry or failure.

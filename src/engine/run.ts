@@ -3,7 +3,7 @@ import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
 import { computePlan } from '../core/plan.js';
 import type { ChangeResult, Plan } from '../core/plan-types.js';
 import { applyDeletionPolicy, holdReadOnly, type PolicyOutcome } from '../core/policy.js';
-import type { ReadProgress } from '../core/provider.js';
+import type { ReadChoice, ReadProgress } from '../core/provider.js';
 import type { Registry } from '../core/registry.js';
 import { providerOf, type ResourceRef } from '../core/resource.js';
 import { globFilter } from '../config/globs.js';
@@ -31,6 +31,8 @@ export interface PlanRunInput<Deps> {
   footprint?: readonly string[];
   /** Full runs: called as each kind's bulk read finishes (progress for long runs). */
   onProgress?: (progress: ReadProgress) => void;
+  /** Selections: called per kind and target with how it is read (in bulk or one by one). */
+  onReadChoice?: (choice: ReadChoice) => void;
 }
 
 export interface PlanRun {
@@ -107,6 +109,7 @@ export async function runPlan<Deps>(input: PlanRunInput<Deps>): Promise<PlanRun>
     kindOf: (kind) => registry.kind(kind),
     session: (provider, target) => sessions.session(provider, target),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+    ...(input.onReadChoice ? { onReadChoice: input.onReadChoice } : {}),
   });
   // Read-only kinds first, so their differences never count against the deletion cap.
   const policy = applyDeletionPolicy(

@@ -126,6 +126,7 @@ export async function processConvergeJob(
           changed: comparison?.paths ?? 'all',
           deps: providerDeps(context, client, job.owner, log),
           footprint: githubFootprint(head.targets.get('github'), { owner: job.owner, configRepo: job.repo }),
+          onReadChoice: (choice) => log.info(choice, choice.bulk ? 'reading live state in bulk' : 'reading live state one by one'),
         }),
       );
       if (hasErrors(run.plan.diagnostics)) {

@@ -65,6 +65,7 @@ export async function processPlanJob(
           changed: comparison.paths,
           deps: providerDeps(context, client, job.owner, log),
           footprint: githubFootprint(head.targets.get('github'), { owner: job.owner, configRepo: job.repo }),
+          onReadChoice: (choice) => log.info(choice, choice.bulk ? 'reading live state in bulk' : 'reading live state one by one'),
         }),
       );
       const output = renderPlan({

@@ -37,6 +37,12 @@ export interface GitHubContext {
 export interface BulkRead {
   /** Every live resource of the requested kinds: those of its kinds the full run asked for. */
   readAll(kinds: ReadonlySet<string>, ctx: GitHubContext): Promise<ReadAllResult>;
+  /**
+   * From how many selected resources of one kind this read costs fewer requests than reading
+   * them one by one, so plans of large selections (a first convergence, a defaults change) use
+   * it too. Unset: only full runs use it (a per-repository listing is never cheaper).
+   */
+  paysFrom?: number;
 }
 
 /** A bulk read with the kinds it yields, as the session runs it. Derived from the kinds list. */

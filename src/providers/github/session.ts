@@ -37,6 +37,11 @@ export class GitHubSession implements ProviderSession {
     return results.flat();
   }
 
+  bulkReadPays(kind: string, count: number): boolean {
+    const paysFrom = this.kinds.get(kind)?.bulkRead.paysFrom;
+    return paysFrom !== undefined && count >= paysFrom;
+  }
+
   /** Bulk reads; a failure of the org-wide listing fails the whole read (nothing is guessed). */
   async readAll(kinds: string[], options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const wanted = new Set(kinds);

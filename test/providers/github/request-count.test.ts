@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ResourceRef } from '../../../src/core/resource.js';
-import { LruEtagCache } from '../../../src/providers/github/index.js';
+import { computePlan } from '../../../src/core/plan.js';
+import type { ReadChoice } from '../../../src/core/provider.js';
+import type { DesiredResource, ResourceRef } from '../../../src/core/resource.js';
+import { githubKinds, LruEtagCache } from '../../../src/providers/github/index.js';
 import { installFakeGitHub } from '../../support/fake-github/index.js';
 import { connectToFake } from './fake.js';
 
@@ -81,5 +83,70 @@ describe('what reads cost', () => {
     expect(after.filter((r) => r.ref.name !== 'repo-0007')).toEqual(before.filter((r) => r.ref.name !== 'repo-0007'));
     expect(after.find((r) => r.ref.name === 'repo-0007')!.actual!.spec.description).toBe('changed by hand');
     expect(fake.rateLimit().used).toBe(1_001);
+  });
+});
+
+describe('what a plan of a large selection costs', () => {
+  const desired = (kind: string, name: string, spec: Record<string, unknown>): DesiredResource => ({
+    kind,
+    target: 'default',
+    name,
+    spec,
+    previousNames: [],
+    lifecycle: { retain: false, ignoreFields: [] },
+    owners: [],
+    source: { file: `repos/${name.split('/')[0]}.yml`, line: 1, column: 1 },
+    dependsOn: [],
+  });
+
+  async function plan(names: string[], labels: string[]) {
+    const session = await connectToFake();
+    const choices: ReadChoice[] = [];
+    const result = await computePlan({
+      desired: [
+        ...names.map((name) => desired('github.repository', name, { description: 'changed' })),
+        ...names.flatMap((name) => labels.map((label) => desired('github.label', `${name}/${label}`, {}))),
+      ],
+      removed: [],
+      kindOf: (kind) => githubKinds.find((k) => k.kind === kind),
+      session: () => session,
+      onReadChoice: (choice) => choices.push(choice),
+    });
+    return { result, choices };
+  }
+
+  it('plans a first convergence of 500 repositories and their labels with the bulk readers: 5 GraphQL requests', async () => {
+    seedOrg(fake, 500);
+    const names = Array.from({ length: 500 }, (_, i) => `repo-${String(i).padStart(4, '0')}`);
+    const { result, choices } = await plan(names, [...DEFAULT_LABELS, 'new-label']);
+    expect(fake.count()).toBe(5);
+    expect(fake.count({ kind: 'graphql' })).toBe(5);
+    expect(choices).toEqual([
+      { kind: 'github.repository', target: 'default', resources: 500, bulk: true },
+      { kind: 'github.label', target: 'default', resources: 5_000, bulk: true },
+    ]);
+    expect(result.readFailures).toEqual([]);
+    // Live state is read as it is: descriptions differ, the nine labels exist, new-label does not.
+    expect(result.changes.filter((c) => c.action === 'update' && c.kind === 'github.repository')).toHaveLength(500);
+    expect(result.changes.filter((c) => c.action === 'create').map((c) => c.name)).toHaveLength(500);
+    expect(result.changes.every((c) => c.action !== 'create' || c.name.endsWith('/new-label'))).toBe(true);
+  });
+
+  it('reads a small selection one by one, never the whole org', async () => {
+    seedOrg(fake, 500);
+    const { choices } = await plan(['repo-0001', 'repo-0002'], ['bug']);
+    expect(choices.every((c) => !c.bulk)).toBe(true);
+    expect(fake.count({ kind: 'graphql' })).toBe(0);
+    expect(fake.count()).toBe(4);
+  });
+
+  it('reports a label whose name differs only in case as a conflict, as a one-by-one read does', async () => {
+    seedOrg(fake, 100);
+    const names = Array.from({ length: 100 }, (_, i) => `repo-${String(i).padStart(4, '0')}`);
+    const { result } = await plan(names, ['BUG']);
+    expect(result.changes.filter((c) => c.action === 'create')).toEqual([]);
+    expect(result.readFailures).toHaveLength(100);
+    expect(result.readFailures[0]).toMatchObject({ kind: 'github.label', name: 'repo-0000/BUG', code: 'conflict', retryable: false });
+    expect(result.readFailures[0]!.message).toContain('exists as "repo-0000/bug"');
   });
 });

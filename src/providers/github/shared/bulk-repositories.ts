@@ -108,6 +108,8 @@ async function pageLabels(ctx: GitHubContext, pending: Map<string, { after: stri
  * all name it as their bulk read.
  */
 export const bulkRepositories: BulkRead = {
+  // One query per 100 repositories against at least one request per repository one by one.
+  paysFrom: 100,
   async readAll(kinds, ctx): Promise<ReadAllResult> {
     const withLabels = kinds.has(LABEL);
     const withProtection = kinds.has(PROTECTION);

@@ -14,6 +14,8 @@ const GRANT = 'github.team-repository';
  * The team and team-repository kinds both name it as their bulk read.
  */
 export const bulkTeams: BulkRead = {
+  // One query per 100 teams against at least one request per team one by one.
+  paysFrom: 100,
   async readAll(kinds, ctx): Promise<ReadAllResult> {
     const teams = await fetchAllTeams(ctx, { members: kinds.has(TEAM), repositories: kinds.has(GRANT) });
     const resources: ActualResource[] = [];
