@@ -1,10 +1,9 @@
-import { createHash, createHmac } from 'node:crypto';
-import { createRequire } from 'node:module';
 import pg from 'pg';
 import saslprep from '@mongodb-js/saslprep';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { scramVerifier } from '../../../src/providers/postgres/password.js';
 import { postgresSaslPrep } from '../../../src/providers/postgres/saslprep.js';
+import { scramLogin } from './scram-server.js';
 import { adminQuery, apply, createTestTarget, failed, plan, resource, type TestTarget } from './harness.js';
 
 const ident = pg.escapeIdentifier;
@@ -101,26 +100,7 @@ describe('postgres passwords against the server', () => {
   });
 });
 
-interface ScramSession {
-  clientNonce: string;
-  response: string;
-  serverSignature: string;
-}
-/** pg's SCRAM client (untyped internals): what a client logging in sends. */
-const sasl = createRequire(import.meta.url)('pg/lib/crypto/sasl.js') as {
-  startSession(mechanisms: string[]): ScramSession;
-  continueSession(session: ScramSession, password: string, serverData: string): Promise<void>;
-};
-
-/** The server's SCRAM check (RFC 5802 section 3) of pg's client proof against a stored verifier. */
+/** Whether pg's client, logging in with `password`, is accepted by the stored verifier. */
 async function authenticates(verifier: string, password: string): Promise<boolean> {
-  const { iterations, salt, storedKey } = parse(verifier);
-  const session = sasl.startSession(['SCRAM-SHA-256']);
-  const serverFirst = `r=${session.clientNonce}server-nonce,s=${salt.toString('base64')},i=${iterations}`;
-  await sasl.continueSession(session, password, serverFirst);
-  const [withoutProof, proof] = session.response.split(',p=');
-  const authMessage = `n=*,r=${session.clientNonce},${serverFirst},${withoutProof}`;
-  const signature = createHmac('sha256', Buffer.from(storedKey, 'base64')).update(authMessage).digest();
-  const clientKey = Buffer.from(proof!, 'base64').map((b, i) => b ^ signature[i]!);
-  return createHash('sha256').update(clientKey).digest('base64') === storedKey;
+  return (await scramLogin(verifier, password)).proofAccepted;
 }
