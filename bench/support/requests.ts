@@ -4,7 +4,7 @@ import { graphqlCost, type GraphqlCost } from './graphql-cost.js';
 
 export interface RequestSplit {
   total: number;
-  /** Reads of the config repo: repository and branch, tarballs (API 302 + codeload), compare, commits. */
+  /** Reads of the config repo: its head and history (GraphQL), tarballs (API 302 + codeload), compare, contents. */
   configReads: number;
   /** Reads of the managed org (REST GETs, GraphQL queries). */
   targetReads: number;
@@ -56,7 +56,9 @@ export function splitRequests(records: readonly RequestRecord[], org: string, co
       split.graphqlCalls++;
       split.graphqlPoints += cost.points;
       if (!split.heaviestGraphql || cost.points > split.heaviestGraphql.points) split.heaviestGraphql = cost;
-      if (cost.mutation) split.targetWrites++;
+      // The config repo's own queries: its branch head, and the history searched for progress.
+      if (/query (ConvergeHead|ConvergeProgress)\b/.test(body?.query ?? '')) split.configReads++;
+      else if (cost.mutation) split.targetWrites++;
       else split.targetReads++;
       continue;
     }

@@ -6,6 +6,8 @@ import { createAppProbot, createLogger, isRegistered, readProbotSettings, verify
 import { RedisWritePacer } from '../providers/github/index.js';
 import { createRegistry } from '../providers/index.js';
 import { connectRedis } from '../queue/connection.js';
+import { RedisProgressStore } from '../queue/progress-store.js';
+import { RedisSnapshotCache } from '../queue/snapshot-cache.js';
 import { Queues } from '../queue/queues.js';
 import { syncSchedule } from '../queue/schedules.js';
 import { readEnv } from '../env/app-env.js';
@@ -62,6 +64,9 @@ async function main(role: Role, log: Logger): Promise<Stop[]> {
         enqueueFullRun: (job) => producer.enqueueFullRun(job),
         // Write spacing per org holds across every worker process.
         githubShared: { pacer: new RedisWritePacer(redis) },
+        // Shared too: a snapshot one worker fetched, and where the last convergence got to.
+        snapshots: new RedisSnapshotCache(redis, { prefix: env.CONVERGE_QUEUE_PREFIX }),
+        progress: new RedisProgressStore(redis, env.CONVERGE_QUEUE_PREFIX),
       },
       {
         connection: redis,

@@ -5,10 +5,11 @@
  */
 export type { GitHubClient, RepoRef } from './client.js';
 export { appGitHubError, statusOf } from './errors.js';
-export { checkRunUrl, finishCheckRun, startCheckRun, updateCheckRun, type CheckResult } from './check-runs.js';
-export { commentOn, fetchComment, pullsForCommit, upsertComment, type FetchedComment } from './comments.js';
+export { checkRunUrl, finishCheckRun, PendingCheckRun, startCheckRun, updateCheckRun, type CheckResult, type CheckRunSpec } from './check-runs.js';
+export { commentOn, fetchComment, upsertComment, type FetchedComment } from './comments.js';
 export { syncDriftIssues, type DriftIssueOutcome, type DriftReport } from './drift-issues.js';
 export { listInstallations, repositoryInstallation, type Installation } from './installations.js';
-export { findLastConverged, type LastConverged } from './progress.js';
-export { defaultBranchFile, defaultBranchHead, repositoryPermission } from './repository.js';
-export { compareCommits, fetchSnapshot, type Comparison } from './snapshot.js';
+export { compareCommits, type CommitRef, type ComparedFile, type Comparison } from './compare.js';
+export { findLastConverged, type LastConverged, type ProgressStore } from './progress.js';
+export { defaultBranchFile, defaultBranchHead, repositoryPermission, type BranchHead, type MergedPull } from './repository.js';
+export { changedPaths, snapshotAt, snapshotPair, type SnapshotCache, type SnapshotSource } from './snapshots.js';

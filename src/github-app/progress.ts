@@ -1,4 +1,16 @@
 import type { GitHubClient, RepoRef } from './client.js';
+import type { CommitRef } from './compare.js';
+
+/**
+ * The last converged commit of each config repo as the workers recorded it, so that a
+ * convergence need not look for it in the history. Only a hint: when it holds nothing, the
+ * history (the durable record) is searched; when it lags, a convergence re-applies what is
+ * already applied, which is harmless.
+ */
+export interface ProgressStore {
+  get(ref: RepoRef): Promise<CommitRef | undefined>;
+  set(ref: RepoRef, commit: CommitRef): Promise<void>;
+}
 
 /** Commits of history one progress query covers (GitHub's page maximum). */
 export const PROGRESS_PAGE = 100;
@@ -18,6 +30,7 @@ const QUERY = /* GraphQL */ `
             pageInfo { hasNextPage endCursor }
             nodes {
               oid
+              tree { oid }
               checkSuites(first: 10, filterBy: { appId: $appId, checkName: $checkName }) {
                 nodes {
                   checkRuns(first: 1, filterBy: { checkName: $checkName, checkType: LATEST, status: COMPLETED, conclusions: [SUCCESS] }) { totalCount }
@@ -36,7 +49,7 @@ interface ProgressPage {
     object: {
       history?: {
         pageInfo: { hasNextPage: boolean; endCursor: string | null };
-        nodes: Array<{ oid: string; checkSuites: { nodes: Array<{ checkRuns: { totalCount: number } }> } | null }>;
+        nodes: Array<{ oid: string; tree: { oid: string }; checkSuites: { nodes: Array<{ checkRuns: { totalCount: number } }> } | null }>;
       };
     } | null;
   } | null;
@@ -45,6 +58,8 @@ interface ProgressPage {
 export interface LastConverged {
   /** The newest commit with a successful apply check run; undefined when none was found. */
   sha: string | undefined;
+  /** Its root tree, the snapshot cache's key. */
+  tree?: string | undefined;
   /** Commits looked at, head included. */
   searched: number;
   /** True when history goes further back than was searched (none found within the maximum). */
@@ -59,8 +74,8 @@ export interface ProgressOptions {
 
 /**
  * The last converged commit is recorded in GitHub itself: it is the newest commit of the
- * default branch carrying a successful apply check run (the latest run of that name). Nothing
- * in Redis is needed, so a wiped Redis or a lost webhook is caught up from here. One GraphQL
+ * default branch carrying a successful apply check run (the latest run of that name). Redis
+ * holds only a hint (ProgressStore), so a wiped Redis or a lost webhook is caught up from here. One GraphQL
  * query reads 100 commits of history with their check runs filtered by app and name, so even
  * a long outage costs a bounded number of requests.
  */
@@ -89,7 +104,7 @@ export async function findLastConverged(
     if (!history) return { sha: undefined, searched, truncated: false };
     for (const commit of history.nodes) {
       searched++;
-      if (commit.checkSuites?.nodes.some((suite) => suite.checkRuns.totalCount > 0)) return { sha: commit.oid, searched, truncated: false };
+      if (commit.checkSuites?.nodes.some((suite) => suite.checkRuns.totalCount > 0)) return { sha: commit.oid, tree: commit.tree.oid, searched, truncated: false };
     }
     if (!history.pageInfo.hasNextPage || !history.pageInfo.endCursor) return { sha: undefined, searched, truncated: false };
     if (searched >= max) return { sha: undefined, searched, truncated: true };

@@ -3,6 +3,7 @@ import type { RepoConfig } from '../config/schema.js';
 import type { Registry } from '../core/registry.js';
 import type { FullRunJob, RepoJob } from '../queue/jobs.js';
 import type { GitHubClient } from '../github-app/client.js';
+import type { ProgressStore, SnapshotCache } from '../github-app/index.js';
 import type { ProviderDeps } from '../providers/deps.js';
 import type { AppEnv } from '../env/app-env.js';
 import { observeRateLimits } from '../ops/rate-limits.js';
@@ -20,6 +21,10 @@ export interface WorkerContext {
   onRepoConfig?(job: RepoJob, config: RepoConfig): Promise<void>;
   /** Shared across the process (and, through Redis, across processes): write pacing, ETag bodies. */
   githubShared?: Pick<NonNullable<ProviderDeps['github']>, 'pacer' | 'etagCache'>;
+  /** Config repo snapshots by tree, shared across processes through Redis; none: every snapshot is fetched. */
+  snapshots?: SnapshotCache;
+  /** The last converged commit per config repo, as a hint; none: it is looked for in the history each time. */
+  progress?: ProgressStore;
   /** The app's id: only its own apply check runs count as progress. Default: APP_ID from processEnv. */
   appId?: number;
   /** Enqueue a full run (a convergence that found no converged commit asks for one to prune). */

@@ -4,12 +4,13 @@ import type { ChangeResult } from '../core/plan-types.js';
 import { runApply, runPlan } from '../engine/run.js';
 import {
   appGitHubError,
-  compareCommits,
   defaultBranchHead,
-  fetchSnapshot,
   findLastConverged,
-  pullsForCommit,
+  snapshotAt,
+  snapshotPair,
   upsertComment,
+  type BranchHead,
+  type CommitRef,
   type GitHubClient,
   type LastConverged,
   type RepoRef,
@@ -51,9 +52,9 @@ async function enqueueFullRun(context: WorkerContext, job: ConvergeJob, log: Wor
 }
 
 /** The check run is the record; the PR comment is a courtesy and never undoes it. */
-async function commentOnMergedPulls(client: GitHubClient, ref: RepoRef, headSha: string, body: string, log: WorkerContext['log']): Promise<void> {
+async function commentOnMergedPulls(client: GitHubClient, ref: RepoRef, head: BranchHead, body: string, log: WorkerContext['log']): Promise<void> {
   try {
-    for (const pull of await pullsForCommit(client, ref, headSha)) await upsertComment(client, ref, pull, 'apply', body);
+    for (const pull of head.pulls) await upsertComment(client, ref, pull.number, 'apply', body, pull.comments);
   } catch (error) {
     log.warn({ err: appGitHubError(error, 'write') }, 'could not comment on the merged pull request');
   }
@@ -62,12 +63,35 @@ async function commentOnMergedPulls(client: GitHubClient, ref: RepoRef, headSha:
 async function currentHead(context: WorkerContext, job: ConvergeJob, ref: RepoRef) {
   const client = await context.auth(job.installationId);
   try {
-    return { client, headSha: await defaultBranchHead(client, ref) };
+    return { client, head: await defaultBranchHead(client, ref, { withPulls: true }) };
   } catch (error) {
-    // An org without a config repo (or an empty one) has nothing to converge.
-    if (appGitHubError(error).code === 'not-found') return { client, headSha: undefined };
+    // An org without a config repo has nothing to converge (nor has an empty one: no head).
+    if (appGitHubError(error).code === 'not-found') return { client, head: undefined };
     throw error;
   }
+}
+
+/**
+ * Where the last convergence got to: the workers' hint, when the snapshot of that commit is
+ * still cached (so nothing about it needs fetching, even if the commit is gone since), else
+ * the record in the history, which then becomes the hint.
+ */
+async function lastConverged(context: WorkerContext, client: GitHubClient, ref: RepoRef, headSha: string): Promise<LastConverged> {
+  const { progress, snapshots, log } = context;
+  const hint = await (async () => {
+    const found = await progress?.get(ref);
+    return found?.tree && (await snapshots?.has(ref, found.tree)) ? found : undefined;
+  })().catch((error: unknown) => {
+    log.warn({ err: error }, 'could not read the progress hint; looking in the history');
+    return undefined;
+  });
+  if (hint) return { sha: hint.sha, tree: hint.tree, searched: 0, truncated: false };
+  const appId = context.appId ?? (Number(context.processEnv.APP_ID) || undefined);
+  const found = await findLastConverged(client, ref, headSha, context.env.CONVERGE_APPLY_CHECK_NAME, appId ? { appId } : {});
+  if (found.sha && found.tree) {
+    await progress?.set(ref, { sha: found.sha, tree: found.tree }).catch((error: unknown) => log.warn({ err: error }, 'could not write the progress hint'));
+  }
+  return found;
 }
 
 /**
@@ -82,30 +106,31 @@ export async function processConvergeJob(
   hooks: { remember?(checkRun: { headSha: string; id: number }): Promise<void> } = {},
 ): Promise<ConvergeOutcome> {
   const ref = { owner: job.owner, repo: job.repo };
-  const { client, headSha } = await currentHead(context, job, ref);
-  if (!headSha) {
+  const { client, head: branchHead } = await currentHead(context, job, ref);
+  if (!branchHead) {
     context.log.info('no config repo to converge');
     return { headSha: '', results: [], conclusion: 'skipped' };
   }
+  const headSha = branchHead.sha;
   // The worker's logger is already bound to the job and repo.
   const log = context.log.child({ sha: headSha });
-  const checkName = context.env.CONVERGE_APPLY_CHECK_NAME;
-  const appId = context.appId ?? (Number(context.processEnv.APP_ID) || undefined);
-  const progress = await findLastConverged(client, ref, headSha, checkName, appId ? { appId } : {});
-  const fromSha = progress.sha;
+  const progress = await lastConverged(context, client, ref, headSha);
+  const from: CommitRef | undefined = progress.sha ? { sha: progress.sha, tree: progress.tree } : undefined;
+  const fromSha = from?.sha;
   if (fromSha === headSha) {
     log.info('already converged');
     return { headSha, fromSha, results: [], conclusion: 'skipped' };
   }
 
   const earlier = job.checkRun?.headSha === headSha ? job.checkRun.id : undefined;
+  const source = { client, ref, cache: context.snapshots, log };
   return withCheckRun<ConvergeOutcome>(
     {
       client,
       ref,
       processEnv: context.processEnv,
       log,
-      checkRun: { name: checkName, headSha, externalId: `converge:${headSha}`, title: 'Converging…', resume: earlier },
+      checkRun: { name: context.env.CONVERGE_APPLY_CHECK_NAME, headSha, externalId: `converge:${headSha}`, title: 'Converging…', resume: earlier },
       remember: async (id) => hooks.remember?.({ headSha, id }),
       failure: {
         title: 'Convergence did not finish',
@@ -114,16 +139,17 @@ export async function processConvergeJob(
       },
     },
     async (checkRun) => {
-      const head = loadModel(await fetchSnapshot(client, ref, headSha), context.registry);
+      // What changed is read from the two snapshots themselves: no compare request.
+      const snapshots = from ? await snapshotPair(source, from, branchHead) : { head: await snapshotAt(source, branchHead), base: undefined, changed: 'all' as const };
+      const head = loadModel(snapshots.head, context.registry);
       if (!hasErrors(head.diagnostics)) await context.onRepoConfig?.(job, head.config);
-      const comparison = fromSha ? await compareCommits(client, ref, fromSha, headSha) : undefined;
-      const base = fromSha ? loadModel(await fetchSnapshot(client, ref, fromSha), context.registry) : undefined;
+      const base = snapshots.base ? loadModel(snapshots.base, context.registry) : undefined;
       const run = checkRun.closeLater(
         await runPlan({
           registry: context.registry,
           head,
           ...(base ? { base } : {}),
-          changed: comparison?.paths ?? 'all',
+          changed: snapshots.changed,
           deps: providerDeps(context, client, job.owner, log),
           footprint: githubFootprint(head.targets.get('github'), { owner: job.owner, configRepo: job.repo }),
           onReadChoice: (choice) => log.info(choice, choice.bulk ? 'reading live state in bulk' : 'reading live state one by one'),
@@ -132,7 +158,7 @@ export async function processConvergeJob(
       if (hasErrors(run.plan.diagnostics)) {
         // Never half-apply an invalid model: report and write nothing.
         const output = renderPlan({ plan: run.plan, policy: run.policy, context: { description: 'The configuration at head is invalid; nothing was applied.', subject: 'commit' } });
-        return { result: { ...output, conclusion: 'failure' }, outcome: { headSha, ...(fromSha ? { fromSha } : {}), results: [], conclusion: 'failure', checkRunUrl: checkRun.url } };
+        return { result: { ...output, conclusion: 'failure' }, outcome: (reported) => ({ headSha, ...(fromSha ? { fromSha } : {}), results: [], conclusion: 'failure', checkRunUrl: reported.url }) };
       }
       const results = await runApply(run, context.registry, context.env.CONVERGE_APPLY_CONCURRENCY);
       // Without a converged commit the removals since then are unknown: a full run finds and prunes them.
@@ -147,17 +173,19 @@ export async function processConvergeJob(
       });
       return {
         result: output,
-        outcome: {
+        outcome: (reported) => ({
           headSha,
           ...(fromSha ? { fromSha } : {}),
           results,
           conclusion: output.conclusion === 'success' ? 'success' : 'failure',
-          checkRunUrl: checkRun.url,
+          checkRunUrl: reported.url,
           failed: failingKeys(results, run.plan.readFailures),
-        },
-        after: async () => {
+        }),
+        after: async (reported) => {
           log.info({ conclusion: output.conclusion, results: results.length }, 'converged');
-          if (results.length > 0) await commentOnMergedPulls(client, ref, headSha, `**Converge apply** finished: ${output.title}. [Details](${checkRun.url})`, log);
+          // The hint follows the record: a hint that cannot be written fails the job, and its retry writes it.
+          if (output.conclusion === 'success') await context.progress?.set(ref, { sha: headSha, tree: branchHead.tree });
+          if (results.length > 0) await commentOnMergedPulls(client, ref, branchHead, `**Converge apply** finished: ${output.title}. [Details](${reported.url})`, log);
         },
       };
     },

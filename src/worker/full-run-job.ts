@@ -3,7 +3,7 @@ import { hasErrors } from '../core/diagnostics.js';
 import type { Change, ChangeResult } from '../core/plan-types.js';
 import { resourceKey } from '../core/resource.js';
 import { runApply, runPlan, type PlanRun } from '../engine/run.js';
-import { commentOn, defaultBranchHead, fetchSnapshot, syncDriftIssues, type DriftIssueOutcome, type DriftReport } from '../github-app/index.js';
+import { commentOn, defaultBranchHead, snapshotAt, syncDriftIssues, type DriftIssueOutcome, type DriftReport } from '../github-app/index.js';
 import { renderPlan, renderResults } from '../github-app/render/index.js';
 import { githubFootprint } from '../providers/github/index.js';
 import type { FullRunJob } from '../queue/jobs.js';
@@ -19,7 +19,7 @@ export interface FullRunOutcome extends JobReport {
   drifted: number;
   reverted: ChangeResult[];
   issues: DriftIssueOutcome;
-  skipped?: 'not-admin' | 'unverified' | 'invalid-config';
+  skipped?: 'not-admin' | 'unverified' | 'invalid-config' | 'no-config';
 }
 
 const noIssues: DriftIssueOutcome = { opened: [], updated: [], closed: [] };
@@ -59,10 +59,15 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
     context.log.warn({ skipped: authorization.skipped, why: authorization.why, commentId: job.commentId }, 'full run refused');
     return { headSha: '', drifted: 0, reverted: [], issues: noIssues, skipped: authorization.skipped };
   }
-  const headSha = await defaultBranchHead(client, ref);
+  const branchHead = await defaultBranchHead(client, ref);
+  if (!branchHead) {
+    context.log.info('no config to run: the config repo is empty');
+    return { headSha: '', drifted: 0, reverted: [], issues: noIssues, skipped: 'no-config' };
+  }
+  const headSha = branchHead.sha;
   // The worker's logger is already bound to the job and repo.
   const log = context.log.child({ sha: headSha });
-  const head = loadModel(await fetchSnapshot(client, ref, headSha), context.registry);
+  const head = loadModel(await snapshotAt({ client, ref, cache: context.snapshots, log }, branchHead), context.registry);
   if (hasErrors(head.diagnostics)) {
     // The plan check on the PR that broke it already says why; a full run has nothing to compare.
     log.warn({ errors: head.diagnostics.length }, 'full run skipped: the configuration at head is invalid');
@@ -75,12 +80,13 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
       ref,
       processEnv: context.processEnv,
       log,
-      checkRun: { name: context.env.CONVERGE_FULL_RUN_CHECK_NAME, headSha, externalId: `full-run:${headSha}`, title: 'Looking for drift…' },
+      // Open at once: it shows the run's progress.
+      checkRun: { name: context.env.CONVERGE_FULL_RUN_CHECK_NAME, headSha, externalId: `full-run:${headSha}`, title: 'Looking for drift…', showProgressAfterMs: 0 },
       failure: { title: 'The full run did not finish', summary: (message) => `The full run stopped: ${message}`, policy: { mode: 'rethrow' } },
     },
     async (checkRun) => {
       const expected = new Set(head.resources.map((r) => `${r.kind}\u0000${r.target}`)).size;
-      const progress = checkRunProgress({ client, ref, checkRunId: checkRun.id, expected, log });
+      const progress = checkRunProgress({ client, ref, checkRunId: await checkRun.open(), expected, log });
       let run: PlanRun;
       try {
         run = checkRun.closeLater(
@@ -120,14 +126,14 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
           summary: results.summary,
           text: results.text,
         },
-        outcome: {
+        outcome: (checkRun) => ({
           headSha,
           drifted: remaining.length + reportedFailures.length,
           reverted,
           issues,
           checkRunUrl: checkRun.url,
           failed: failingKeys(reverted, reportedFailures),
-        },
+        }),
         after: async () => {
           log.info({ drifted: remaining.length, reverted: revertedKeys.size, ...issues }, 'full run finished');
           if (authorization.replyIn) {

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { ConvergeError } from '../core/errors.js';
 import type { PlanRun } from '../engine/run.js';
 import { githubWebUrl } from '../env/github-host.js';
-import { appGitHubError, checkRunUrl, finishCheckRun, startCheckRun, type CheckResult, type GitHubClient, type RepoRef } from '../github-app/index.js';
+import { appGitHubError, checkRunUrl, PendingCheckRun, type CheckResult, type CheckRunSpec, type GitHubClient, type RepoRef } from '../github-app/index.js';
 import { jobDuration, jobsTotal, type JobOutcome, type JobType } from '../ops/metrics.js';
 import type { ConvergeJob, FullRunJob, PlanJob } from '../queue/jobs.js';
 import type { WorkerContext } from './context.js';
@@ -80,21 +80,30 @@ export async function runJob<T extends JobReport | undefined>({ type, job, conte
   }
 }
 
+/** How long a job may run before its check run is opened in progress; a faster one reports once, finished. */
+export const SHOW_PROGRESS_AFTER_MS = 2_000;
+
 /** The check run a job reports on, as its work sees it. */
 export interface OpenCheckRun {
+  /** Opens it in progress now, if it is not yet (to show progress on it); its id. */
+  open(): Promise<number>;
+  /** Hands over a plan's provider sessions: they are closed when the job ends, however it ends. */
+  closeLater(run: PlanRun): PlanRun;
+}
+
+/** The check run once the job reported on it. */
+export interface ReportedCheckRun {
   id: number;
   /** Its page, for logs and comments. */
   url: string;
-  /** Hands over a plan's provider sessions: they are closed when the job ends, however it ends. */
-  closeLater(run: PlanRun): PlanRun;
 }
 
 /** What the work gives back: the check run's output, the job's outcome, and what follows the report. */
 export interface ReportedWork<T> {
   result: CheckResult;
-  outcome: T;
+  outcome(checkRun: ReportedCheckRun): T;
   /** Runs once the check run is finished (a reply comment); a failure here fails the job like the work's. */
-  after?(): Promise<void>;
+  after?(checkRun: ReportedCheckRun): Promise<void>;
 }
 
 /**
@@ -104,7 +113,7 @@ export interface ReportedWork<T> {
  * retry takes it over); any other is written into the check run and completes the job with
  * `outcome`, since nothing would come of failing it.
  */
-export type FailurePolicy<T> = { mode: 'rethrow' } | { mode: 'complete-when-final'; finalAttempt: boolean; outcome(checkRun: OpenCheckRun): T };
+export type FailurePolicy<T> = { mode: 'rethrow' } | { mode: 'complete-when-final'; finalAttempt: boolean; outcome(checkRun: ReportedCheckRun): T };
 
 export interface CheckRunJob<T> {
   client: GitHubClient;
@@ -112,14 +121,9 @@ export interface CheckRunJob<T> {
   /** Where the job's links point: honours GHE_HOST. */
   processEnv: Readonly<Record<string, string | undefined>>;
   log: Logger;
-  checkRun: {
-    name: string;
-    headSha: string;
-    externalId: string;
-    /** The title while it runs. */
-    title: string;
-    /** A check run an earlier attempt of this job opened on the same commit: taken over, not duplicated. */
-    resume?: number | undefined;
+  checkRun: CheckRunSpec & {
+    /** Open it in progress once the job has run this long (default SHOW_PROGRESS_AFTER_MS); 0 opens it at once. */
+    showProgressAfterMs?: number;
   };
   /** Told the id of a check run this attempt opened, so that a retry can take it over. */
   remember?(checkRunId: number): Promise<void>;
@@ -134,12 +138,14 @@ export interface CheckRunJob<T> {
 /** Runs a job's work on its check run: see the module comment. */
 export async function withCheckRun<T>(spec: CheckRunJob<T>, work: (checkRun: OpenCheckRun) => Promise<ReportedWork<T>>): Promise<T> {
   const { client, ref, log } = spec;
-  const id = await startCheckRun(client, ref, spec.checkRun);
-  if (id !== spec.checkRun.resume) await spec.remember?.(id);
+  const pending = new PendingCheckRun(client, ref, spec.checkRun, async (id) => spec.remember?.(id));
+  const reported = (id: number): ReportedCheckRun => ({ id, url: checkRunUrl(githubWebUrl(spec.processEnv), ref, id) });
+  await pending.openAfter(spec.checkRun.showProgressAfterMs ?? SHOW_PROGRESS_AFTER_MS, (error) =>
+    log.warn({ err: appGitHubError(error, 'write') }, 'could not open the check run in progress'),
+  );
   const runs: PlanRun[] = [];
   const checkRun: OpenCheckRun = {
-    id,
-    url: checkRunUrl(githubWebUrl(spec.processEnv), ref, id),
+    open: () => pending.open(),
     closeLater: (run) => {
       runs.push(run);
       return run;
@@ -147,24 +153,27 @@ export async function withCheckRun<T>(spec: CheckRunJob<T>, work: (checkRun: Ope
   };
   try {
     const { result, outcome, after } = await work(checkRun);
-    await finishCheckRun(client, ref, id, result);
-    await after?.();
-    return outcome;
+    const finished = reported(await pending.finish(result));
+    await after?.(finished);
+    return outcome(finished);
   } catch (thrown) {
     // Never the raw error's text: an Octokit or transport error may carry a token or a header.
     const error = appGitHubError(thrown);
-    log.warn({ err: error, code: error.code, checkRunId: id }, 'job work failed');
+    log.warn({ err: error, code: error.code }, 'job work failed');
     const failed: CheckResult = { conclusion: 'failure', title: spec.failure.title, summary: spec.failure.summary(error.message, error.retryable) };
     const { policy } = spec.failure;
     if (policy.mode === 'rethrow') {
       // The error thrown matters more than a report that could not be written.
-      await finishCheckRun(client, ref, id, failed).catch((reportError: unknown) => log.warn({ err: appGitHubError(reportError) }, 'could not report the failure on the check run'));
+      await pending.finish(failed).catch((reportError: unknown) => log.warn({ err: appGitHubError(reportError) }, 'could not report the failure on the check run'));
       throw error;
     }
-    if (error.retryable && !policy.finalAttempt) throw error;
+    if (error.retryable && !policy.finalAttempt) {
+      // Shown in progress while the retry is pending; the retry takes it over.
+      await pending.open().catch((openError: unknown) => log.warn({ err: appGitHubError(openError, 'write') }, 'could not open the check run in progress'));
+      throw error;
+    }
     // The job completes on this report, so a report that fails fails the job instead.
-    await finishCheckRun(client, ref, id, failed);
-    return policy.outcome(checkRun);
+    return policy.outcome(reported(await pending.finish(failed)));
   } finally {
     for (const run of runs) await run.sessions.closeAll();
   }

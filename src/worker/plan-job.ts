@@ -1,7 +1,7 @@
 import { loadModel, isConfigPath } from '../config/load.js';
 import { runPlan } from '../engine/run.js';
 import { githubWebUrl } from '../env/github-host.js';
-import { compareCommits, fetchSnapshot } from '../github-app/index.js';
+import { compareCommits, snapshotPair } from '../github-app/index.js';
 import { renderNoManagedFiles, renderPlan } from '../github-app/render/index.js';
 import { redactLiveValues } from '../github-app/render/redact.js';
 import { githubFootprint } from '../providers/github/index.js';
@@ -48,21 +48,21 @@ export async function processPlanJob(
     async (checkRun) => {
       if (fromFork && !(await forkPlansAllowed(client, ref, context.registry))) {
         log.info('fork PR not planned');
-        return { result: forkNotPlanned, outcome: { checkRunId: checkRun.id, conclusion: 'neutral' } };
+        return { result: forkNotPlanned, outcome: (reported) => ({ checkRunId: reported.id, conclusion: 'neutral' }) };
       }
       const comparison = await compareCommits(client, ref, job.baseSha, job.headSha);
-      const head = loadModel(await fetchSnapshot(client, ref, job.headSha), context.registry);
-      const touched = comparison.paths === 'all' || comparison.paths.some((p) => isConfigPath(head.config, p));
-      if (!touched) {
-        return { result: renderNoManagedFiles(), outcome: { checkRunId: checkRun.id, conclusion: 'neutral', checkRunUrl: checkRun.url } };
+      const snapshots = await snapshotPair({ client, ref, cache: context.snapshots, log }, comparison.mergeBase, comparison.head, comparison.files);
+      const head = loadModel(snapshots.head, context.registry);
+      if (!snapshots.changed.some((p) => isConfigPath(head.config, p))) {
+        return { result: renderNoManagedFiles(), outcome: (reported) => ({ checkRunId: reported.id, conclusion: 'neutral', checkRunUrl: reported.url }) };
       }
-      const base = loadModel(await fetchSnapshot(client, ref, comparison.mergeBase), context.registry);
+      const base = loadModel(snapshots.base, context.registry);
       const run = checkRun.closeLater(
         await runPlan({
           registry: context.registry,
           head,
           base,
-          changed: comparison.paths,
+          changed: snapshots.changed,
           deps: providerDeps(context, client, job.owner, log),
           footprint: githubFootprint(head.targets.get('github'), { owner: job.owner, configRepo: job.repo }),
           onReadChoice: (choice) => log.info(choice, choice.bulk ? 'reading live state in bulk' : 'reading live state one by one'),
@@ -72,14 +72,14 @@ export async function processPlanJob(
         plan: fromFork ? redactLiveValues(run.plan, FORK_REDACTED_FIELDS) : run.plan,
         policy: run.policy,
         context: {
-          description: `Delta from ${comparison.mergeBase.slice(0, 7)} (merge base) to ${job.headSha.slice(0, 7)}.`,
+          description: `Delta from ${comparison.mergeBase.sha.slice(0, 7)} (merge base) to ${job.headSha.slice(0, 7)}.`,
           fileUrl: (file, line) => `${githubWebUrl(context.processEnv)}/${job.owner}/${job.repo}/blob/${job.headSha}/${file}#L${line}`,
         },
       });
       return {
         result: output,
         after: async () => log.info({ conclusion: output.conclusion, changes: run.plan.changes.length }, 'plan reported'),
-        outcome: { checkRunId: checkRun.id, conclusion: output.conclusion, checkRunUrl: checkRun.url, failed: failingKeys([], run.plan.readFailures) },
+        outcome: (reported) => ({ checkRunId: reported.id, conclusion: output.conclusion, checkRunUrl: reported.url, failed: failingKeys([], run.plan.readFailures) }),
       };
     },
   );

@@ -25,7 +25,13 @@ export function probotFor(fake: FakeGitHub): Probot {
     privateKey,
     baseUrl: fake.urls.api,
     log: silent,
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    // A function, applied to every client's options, so that Probot's own throttle options
+    // (which carry no `enabled`) cannot turn the plugin back on with its one write a second.
+    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { ...(options.throttle as object | undefined), enabled: false },
+    })),
   });
 }
 

@@ -188,8 +188,8 @@ describe('convergence on merge', () => {
     await start(context);
     await converge(context);
     expect(fake.repo('r7').description).toBe('seven');
-    // The progress query is about the config repo too, though its path is /graphql.
-    const aboutConfigRepo = (r: { kind: string; body: unknown }) => r.kind === 'graphql' && String((r.body as { query?: string }).query).includes('ConvergeProgress');
+    // The head and progress queries are about the config repo too, though their path is /graphql.
+    const aboutConfigRepo = (r: { kind: string; body: unknown }) => r.kind === 'graphql' && /ConvergeProgress|ConvergeHead/.test(String((r.body as { query?: string }).query));
     const target = fake.filter((r) => r.kind !== 'codeload' && !r.path.includes(CONFIG_REPO) && !r.path.startsWith('/app') && !aboutConfigRepo(r));
     expect(target.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /repos/acme/r7', 'PATCH /repos/acme/r7']);
   });
@@ -256,7 +256,8 @@ describe('a worker process stopped with SIGTERM', () => {
 });
 
 describe('finding the last converged commit', () => {
-  const graphqlRequests = () => fake.filter((r) => r.kind === 'graphql').length;
+  // The history queries; each convergence also asks for the branch head (ConvergeHead).
+  const graphqlRequests = () => fake.filter((r) => r.kind === 'graphql' && String((r.body as { query?: string }).query).includes('ConvergeProgress')).length;
 
   it('finds it 120 commits back in two queries, and applies a deletion made early on', async () => {
     fake.addRepo({ name: 'api', labels: [{ name: 'keep', color: 'ededed' }, { name: 'drop', color: 'ededed' }] });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RetryableError } from '../../src/core/errors.js';
 import type { PlanRun } from '../../src/engine/run.js';
 import { withCheckRun, type CheckRunJob, type FailurePolicy } from '../../src/worker/job-skeleton.js';
@@ -32,38 +32,63 @@ async function spec<T>(policy: FailurePolicy<T>, remembered: number[] = []): Pro
 const run = () => fake.checkRuns(CONFIG_REPO)[0]!;
 
 describe('the job skeleton', () => {
-  it('finishes the check run with the work’s output, then runs what follows, and closes the sessions', async () => {
+  it('reports a job that finishes quickly in one request: a check run created finished', async () => {
     const sessions = sessionsSpy();
     const remembered: number[] = [];
     const order: string[] = [];
+    fake.resetLog();
     const outcome = await withCheckRun(await spec({ mode: 'rethrow' }, remembered), async (checkRun) => {
       checkRun.closeLater(sessions.run);
-      expect(run().status).toBe('in_progress');
+      expect(fake.checkRuns(CONFIG_REPO)).toHaveLength(0);
       return {
         result: { conclusion: 'success', title: 'Done', summary: 'All done' },
-        outcome: checkRun.url,
-        after: async () => void order.push(run().status),
+        outcome: (reported) => reported.url,
+        after: async (reported) => void order.push(`${reported.id}:${run().status}`),
       };
     });
     expect(run()).toMatchObject({ status: 'completed', conclusion: 'success', output: { title: 'Done', summary: 'All done' } });
+    expect(fake.requests.filter((r) => r.path.includes('/check-runs')).map((r) => r.method)).toEqual(['POST']);
     expect(outcome).toBe(`https://ghe.example/acme/${CONFIG_REPO}/runs/${run().id}`);
     expect(remembered).toEqual([run().id]);
-    expect(order).toEqual(['completed']);
+    expect(order).toEqual([`${run().id}:completed`]);
     expect(sessions.closed).toBe(1);
+  });
+
+  it('opens the check run in progress when the job takes longer, then completes that one', async () => {
+    const remembered: number[] = [];
+    const base = await spec<number>({ mode: 'rethrow' }, remembered);
+    const outcome = await withCheckRun({ ...base, checkRun: { ...base.checkRun, showProgressAfterMs: 20 } }, async () => {
+      await vi.waitFor(() => expect(fake.checkRuns(CONFIG_REPO)[0]?.status).toBe('in_progress'), { timeout: 5_000 });
+      return { result: { conclusion: 'success', title: 'Done', summary: 'All done' }, outcome: (reported) => reported.id };
+    });
+    expect(fake.checkRuns(CONFIG_REPO)).toHaveLength(1);
+    expect(run()).toMatchObject({ id: outcome, status: 'completed', conclusion: 'success' });
+    expect(remembered).toEqual([outcome]);
   });
 
   it('takes over the check run an earlier attempt opened instead of opening another', async () => {
     const remembered: number[] = [];
     const first = await spec<number>({ mode: 'rethrow' }, remembered);
-    const id = await withCheckRun(first, async (checkRun) => ({ result: { conclusion: 'neutral', title: 'Once', summary: '' }, outcome: checkRun.id }));
-    const again = await withCheckRun({ ...first, checkRun: { ...first.checkRun, resume: id } }, async (checkRun) => ({
+    const id = await withCheckRun(first, async () => ({ result: { conclusion: 'neutral', title: 'Once', summary: '' }, outcome: (reported) => reported.id }));
+    const again = await withCheckRun({ ...first, checkRun: { ...first.checkRun, resume: id } }, async () => ({
       result: { conclusion: 'success', title: 'Twice', summary: '' },
-      outcome: checkRun.id,
+      outcome: (reported) => reported.id,
     }));
     expect(again).toBe(id);
     expect(fake.checkRuns(CONFIG_REPO)).toHaveLength(1);
     expect(run().output.title).toBe('Twice');
     expect(remembered).toEqual([id]);
+  });
+
+  it('creates the check run anew when the one to take over is gone', async () => {
+    const remembered: number[] = [];
+    const first = await spec<number>({ mode: 'rethrow' }, remembered);
+    const again = await withCheckRun({ ...first, checkRun: { ...first.checkRun, resume: 987_654 } }, async () => ({
+      result: { conclusion: 'success', title: 'Anew', summary: '' },
+      outcome: (reported) => reported.id,
+    }));
+    expect(run()).toMatchObject({ id: again, status: 'completed', output: { title: 'Anew' } });
+    expect(remembered).toEqual([again]);
   });
 
   it('rethrows the typed error after writing a redacted failure, and still closes the sessions', async () => {

@@ -6,6 +6,7 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import type { CheckRunRecord } from './checks.js';
+import type { PullRecord } from './pulls.js';
 import { connection, GitHubGraphqlError, onlyArgs, type ConnectionArgs } from './graphql.js';
 import type { RepoRecord } from './repos.js';
 import { nodeId, type World } from './world.js';
@@ -41,13 +42,41 @@ function checkRunNodes(world: World, runs: CheckRunRecord[], filter: RunFilter |
   return out.sort((a, b) => a.id - b.id);
 }
 
-function commitNode(world: World, repo: RepoRecord, sha: string): Record<string, unknown> {
+/** A pull request as `Commit.associatedPullRequests` lists it: its number, merge and comments. */
+function pullNode(world: World, repo: RepoRecord, pull: PullRecord): Record<string, unknown> {
+  return {
+    __typename: 'PullRequest',
+    id: nodeId('PR', pull.id),
+    number: pull.number,
+    merged: pull.merged,
+    mergeCommit: pull.merge_commit_sha ? { __typename: 'Commit', oid: pull.merge_commit_sha } : null,
+    comments: (args: ConnectionArgs, _context: unknown, info: GraphQLResolveInfo) => {
+      onlyArgs(info, args, ['first', 'last', 'after', 'before']);
+      return connection('IssueComment', world.issues.comments(repo, pull.number), args, (comment) => ({
+        __typename: 'IssueComment',
+        id: nodeId('IC', comment.id),
+        databaseId: comment.id,
+        body: comment.body,
+      }));
+    },
+  };
+}
+
+export function commitNode(world: World, repo: RepoRecord, sha: string): Record<string, unknown> {
   const runs = () => world.checks.list(repo).filter((r) => r.head_sha === sha);
+  const commit = world.git.commitBySha(repo, sha);
   return {
     __typename: 'Commit',
     id: `C_${Buffer.from(sha).toString('base64url')}`,
     oid: sha,
     abbreviatedOid: sha.slice(0, 7),
+    tree: commit ? { __typename: 'Tree', oid: commit.tree } : null,
+    // As the REST list: pull requests whose head is this commit or that were merged as it.
+    associatedPullRequests: (args: ConnectionArgs, _context: unknown, info: GraphQLResolveInfo) => {
+      onlyArgs(info, args, ['first', 'last', 'after', 'before']);
+      const pulls = world.pulls.list(repo).filter((p) => p.head.sha === sha || p.merge_commit_sha === sha);
+      return connection('PullRequest', pulls, args, (pull) => pullNode(world, repo, pull));
+    },
     history: (args: ConnectionArgs, _context: unknown, info: GraphQLResolveInfo) => {
       onlyArgs(info, args, ['first', 'after']);
       return connection('Commit', world.git.ancestors(repo, sha), args, (ancestor) => commitNode(world, repo, ancestor));

@@ -6,7 +6,7 @@
  */
 import { execute, type GraphQLError, type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
 import { githubGraphqlSchema, parseAndValidate } from '../graphql-schema.js';
-import { repositoryObject } from './graphql-commits.js';
+import { commitNode, repositoryObject } from './graphql-commits.js';
 import { branchProtectionRules, organizationTeams, protectionMutations, userNode } from './graphql-org.js';
 import type { LabelRecord } from './labels.js';
 import type { RepoRecord } from './repos.js';
@@ -160,7 +160,7 @@ export function repositoryNode(world: World, repo: RepoRecord): Record<string, u
       __typename: 'Ref',
       name: repo.default_branch,
       prefix: 'refs/heads/',
-      target: head ? { __typename: 'Commit', oid: head } : null,
+      target: head ? commitNode(world, repo, head) : null,
     },
     repositoryTopics: (args: ConnectionArgs, _context: unknown, info: GraphQLResolveInfo) => {
       onlyArgs(info, args, ['first', 'last', 'after', 'before']);
