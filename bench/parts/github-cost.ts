@@ -17,9 +17,9 @@ import { RedisWritePacer } from '../../src/providers/github/redis-pacer.js';
 import { RedisProgressStore } from '../../src/queue/progress-store.js';
 import { RedisSnapshotCache } from '../../src/queue/snapshot-cache.js';
 import type { WorkerContext } from '../../src/worker/context.js';
-import { defaultBranchHead, snapshotAt } from '../../src/github-app/index.js';
 import { processConvergeJob } from '../../src/worker/converge-job.js';
 import { processFullRunJob } from '../../src/worker/full-run-job.js';
+import { ModelCache } from '../../src/worker/model-cache.js';
 import { processPlanJob } from '../../src/worker/plan-job.js';
 import type { FakeGitHub, RequestRecord } from '../../test/support/fake-github/index.js';
 import { runPart, type PartContext } from '../support/child.js';
@@ -70,27 +70,26 @@ runPart(async (size: BenchSize, part: PartContext): Promise<PartResult> => {
   const shippedSpacing = readEnv({}).CONVERGE_WRITE_SPACING_MS;
   const env = readEnv({ CONVERGE_WRITE_SPACING_MS: WRITE_SPACING_MS });
 
-  const prefixes: string[] = [];
+  const prefix = benchPrefix();
   /**
    * A worker process as start.ts builds it: installation clients from Probot, the Redis pacer,
-   * snapshot cache and progress hint (under a prefix of its org's own); its own ETag cache.
+   * snapshot cache and progress hint (under the bench's own prefix); its own ETag and model caches.
    */
-  const workerContext = (cache: EtagCache, prefix: string): WorkerContext => ({
-    auth: (installationId) => gh.probot.auth(installationId),
-    registry: new Registry<ProviderDeps>([createGitHubProvider({ cache })]),
-    env,
-    processEnv: {},
-    log: silent,
-    appId: gh.appId,
-    githubShared: { pacer },
-    snapshots: new RedisSnapshotCache(redis, { prefix }),
-    progress: new RedisProgressStore(redis, prefix),
-  });
-  const orgPrefix = () => {
-    prefixes.push(benchPrefix());
-    return prefixes.at(-1)!;
+  const workerContext = (cache: EtagCache): WorkerContext => {
+    const registry = new Registry<ProviderDeps>([createGitHubProvider({ cache })]);
+    return {
+      auth: (installationId) => gh.probot.auth(installationId),
+      registry,
+      env,
+      processEnv: {},
+      log: silent,
+      appId: gh.appId,
+      githubShared: { pacer },
+      snapshots: new RedisSnapshotCache(redis, { prefix }),
+      progress: new RedisProgressStore(redis, prefix),
+      models: new ModelCache(registry),
+    };
   };
-  const mainPrefix = orgPrefix();
 
   const measured = async <T>(run: () => Promise<T>): Promise<Measured<T>> => {
     fake.resetLog();
@@ -134,7 +133,7 @@ runPart(async (size: BenchSize, part: PartContext): Promise<PartResult> => {
     status: 'info',
     note:
       'Differences from npm start: jobs are called directly, not taken from BullMQ (parts 4 and 5 measure the queue and webhooks); the fake GitHub runs in the same process, so its CPU is in every wall time; ' +
-      'each measured worker has its own ETag cache (a fresh process), where one npm start process shares one' +
+      'each measured worker has its own ETag and model caches (a fresh process), where one npm start process shares one' +
       (String(shippedSpacing) === WRITE_SPACING_MS ? '.' : `; CONVERGE_WRITE_SPACING_MS=${WRITE_SPACING_MS} (the shipped default is ${shippedSpacing}: a fixed gap under the pacer's budgets).`),
   });
   notes.push('Job CPU times include the fake GitHub, which runs in the same process (serving GraphQL, building tarballs, checking every request against the OpenAPI description).');
@@ -152,23 +151,21 @@ runPart(async (size: BenchSize, part: PartContext): Promise<PartResult> => {
     return into.setFiles(CONFIG_REPO, Object.fromEntries(configFiles(repositories, protection)), { message: 'Declare the org' });
   };
   const base = seed(fake);
-  // The last converged commit is recorded in GitHub: a successful apply check run on it.
-  const app = await gh.probot.auth(gh.installationId);
-  await app.rest.checks.create({ owner: ORG, repo: CONFIG_REPO, name: env.CONVERGE_APPLY_CHECK_NAME, head_sha: base, status: 'completed', conclusion: 'success', output: { title: 'Converged', summary: 'Seeded by the benchmark.' } });
+  // One worker process: the first convergence, the plan and the converge job share its caches.
+  const deltaContext = workerContext(new LruEtagCache());
+
+  // --- first convergence: no "Converge apply" check run anywhere, so the whole model is
+  // converged. It leaves the steady state the delta starts from, as in production: its commit
+  // recorded by a check run, its snapshot cached by tree, the progress hint, its model loaded.
+  const first = await measured(() => processConvergeJob({ installationId: gh.installationId, owner: ORG, repo: CONFIG_REPO, afterSha: base }, deltaContext));
+  if (first.result.conclusion !== 'success') notes.push(`The first convergence concluded ${first.result.conclusion}; expected success.`);
+  report();
 
   // --- delta: one repository file changed, planned on its PR, then converged on merge --------
   const k = Math.floor(repositories / 2);
   const changed = { [repositoryPath(k)]: repositoryYaml(k, protection, true) };
   const headSha = fake.commit(CONFIG_REPO, changed, { branch: 'bench/change-one', message: `Change ${repoName(k)}` });
   const pull = fake.addPull(CONFIG_REPO, { head: { ref: 'bench/change-one' } });
-  // One worker process: the plan and converge jobs share its ETag cache.
-  const deltaContext = workerContext(new LruEtagCache(), mainPrefix);
-  // Steady state, as the convergence that recorded `base` leaves it: its snapshot cached by
-  // tree and the progress hint in Redis (a convergence finding base converged writes the hint).
-  const configRef = { owner: ORG, repo: CONFIG_REPO };
-  const baseHead = (await defaultBranchHead(app, configRef))!;
-  await snapshotAt({ client: app, ref: configRef, cache: deltaContext.snapshots, log: silent }, baseHead);
-  await processConvergeJob({ installationId: gh.installationId, owner: ORG, repo: CONFIG_REPO, afterSha: base }, deltaContext);
   const plan = await measured(() =>
     processPlanJob(
       { installationId: gh.installationId, owner: ORG, repo: CONFIG_REPO, pullNumber: pull.number, headSha, baseSha: pull.base.sha, fromFork: false },
@@ -230,7 +227,7 @@ runPart(async (size: BenchSize, part: PartContext): Promise<PartResult> => {
   report();
 
   // --- full runs of the same model: cold (empty ETag cache), then warm (nothing changed) ---
-  const fullContext = workerContext(new LruEtagCache(), mainPrefix);
+  const fullContext = workerContext(new LruEtagCache());
   const fullRun = () => processFullRunJob({ installationId: gh.installationId, owner: ORG, repo: CONFIG_REPO, reason: 'schedule' }, fullContext);
   const cold = await measured(fullRun);
   if (cold.result.drifted !== 0) notes.push(`The cold full run reported ${cold.result.drifted} drifted resource(s); expected none.`);
@@ -311,31 +308,6 @@ runPart(async (size: BenchSize, part: PartContext): Promise<PartResult> => {
       : {}),
   });
   report();
-  checkClean(fake, notes);
-  await gh.close();
-
-  // --- first convergence, last because it is the slowest: a fresh org with the same model and
-  // no "Converge apply" check run anywhere, so the whole model is converged.
-  const fresh = await shippedGitHub({ latencyMs: latency });
-  const freshBase = seed(fresh.served.fake);
-  const freshContext = { ...workerContext(new LruEtagCache(), orgPrefix()), auth: (installationId: number) => fresh.probot.auth(installationId) };
-  fresh.served.fake.resetLog();
-  fresh.resetTimes();
-  const firstStarted = performance.now();
-  const firstCpu = process.cpuUsage();
-  const firstResult = await processConvergeJob({ installationId: fresh.installationId, owner: ORG, repo: CONFIG_REPO, afterSha: freshBase }, freshContext);
-  const firstUsed = process.cpuUsage(firstCpu);
-  const firstRequests = [...fresh.served.fake.requests];
-  const first: Measured<typeof firstResult> = {
-    result: firstResult,
-    requests: firstRequests,
-    split: splitRequests(firstRequests, ORG, CONFIG_REPO),
-    floor: requestFloor(firstRequests, latency, READ_CONCURRENCY),
-    wallMs: performance.now() - firstStarted,
-    cpuMs: (firstUsed.user + firstUsed.system) / 1000,
-    peak: fresh.peak(),
-  };
-  if (first.result.conclusion !== 'success') notes.push(`The first convergence concluded ${first.result.conclusion}; expected success.`);
   const firstRatio = first.split.total / Math.max(cold.split.total, 1);
   rows.push({
     id: 'full.first-convergence',
@@ -347,10 +319,10 @@ runPart(async (size: BenchSize, part: PartContext): Promise<PartResult> => {
     target: '≤ 1.2× the full run',
     status: check(firstRatio, '<=', 1.2),
   });
-  checkClean(fresh.served.fake, notes);
+  checkClean(fake, notes);
   redis.disconnect();
-  for (const prefix of prefixes) await deleteKeys(prefix);
-  await fresh.close();
+  await deleteKeys(prefix);
+  await gh.close();
   return { rows, notes };
 });
 

@@ -15,6 +15,7 @@ import { startWebServer } from '../web/server.js';
 import { createOpsHandler, redisReady, startOpsServer, watchQueues, webhookDeliveries } from '../ops/index.js';
 import { catchUpOnStart } from '../worker/catch-up.js';
 import { processFullRunJob } from '../worker/full-run-job.js';
+import { ModelCache } from '../worker/model-cache.js';
 import { startWorkers } from '../worker/index.js';
 
 type Role = 'all' | 'web' | 'worker';
@@ -51,10 +52,11 @@ async function main(role: Role, log: Logger): Promise<Stop[]> {
     stops.push(async () => redis.disconnect());
     const producer = new Queues(redis, env.CONVERGE_QUEUE_PREFIX);
     stops.push(() => producer.close());
+    const registry = createRegistry();
     const workers = startWorkers(
       {
         auth: (installationId) => probot.auth(installationId),
-        registry: createRegistry(),
+        registry,
         env,
         processEnv: process.env,
         log: log.child({ role: 'worker' }),
@@ -67,6 +69,7 @@ async function main(role: Role, log: Logger): Promise<Stop[]> {
         // Shared too: a snapshot one worker fetched, and where the last convergence got to.
         snapshots: new RedisSnapshotCache(redis, { prefix: env.CONVERGE_QUEUE_PREFIX }),
         progress: new RedisProgressStore(redis, env.CONVERGE_QUEUE_PREFIX),
+        models: new ModelCache(registry),
       },
       {
         connection: redis,

@@ -1,3 +1,4 @@
+import { pushTo } from './collections.js';
 import { diffSpecs, jsonEqual, omitPaths } from './diff.js';
 import { readErrorOf } from './errors.js';
 import type { Change, FieldChange, Plan, ReadFailure } from './plan-types.js';
@@ -110,7 +111,7 @@ async function readLive(request: PlanRequest): Promise<Live> {
     [...groupByTarget(refsToRead(request)).values()].map(async ({ provider, target, items }) => {
       const session = request.session(provider, target);
       const byKind = new Map<string, ResourceRef[]>();
-      for (const item of items) byKind.set(item.kind, [...(byKind.get(item.kind) ?? []), item]);
+      for (const item of items) pushTo(byKind, item.kind, item);
       const bulk: ResourceRef[] = [];
       const single: ResourceRef[] = [];
       for (const [kind, refs] of byKind) {

@@ -7,6 +7,9 @@ import type { ProgressStore, SnapshotCache } from '../github-app/index.js';
 import type { ProviderDeps } from '../providers/deps.js';
 import type { AppEnv } from '../env/app-env.js';
 import { observeRateLimits } from '../ops/rate-limits.js';
+import type { ModelCache } from './model-cache.js';
+import { loadModel, type ConfigFiles, type Model } from '../config/load.js';
+import type { RepoRef } from '../github-app/client.js';
 
 /** Everything a job processor needs from its process; built once per worker process. */
 export interface WorkerContext {
@@ -23,6 +26,8 @@ export interface WorkerContext {
   githubShared?: Pick<NonNullable<ProviderDeps['github']>, 'pacer' | 'etagCache'>;
   /** Config repo snapshots by tree, shared across processes through Redis; none: every snapshot is fetched. */
   snapshots?: SnapshotCache;
+  /** Models loaded by this process, by tree; none: every job loads its models. */
+  models?: ModelCache;
   /** The last converged commit per config repo, as a hint; none: it is looked for in the history each time. */
   progress?: ProgressStore;
   /** The app's id: only its own apply check runs count as progress. Default: APP_ID from processEnv. */
@@ -37,6 +42,11 @@ export function providerDeps(context: WorkerContext, client: GitHubClient, owner
     env: context.processEnv,
     log,
   };
+}
+
+/** The model of a snapshot: from the process's cache when the context has one and the tree is known. */
+export function modelOf(context: WorkerContext, ref: RepoRef, tree: string | undefined, files: ConfigFiles): Model {
+  return context.models ? context.models.load(ref, tree, files) : loadModel(files, context.registry);
 }
 
 /** The same context, with every installation client it hands out feeding the rate-limit metrics. */

@@ -1,4 +1,3 @@
-import { loadModel } from '../config/load.js';
 import { hasErrors } from '../core/diagnostics.js';
 import type { ChangeResult } from '../core/plan-types.js';
 import { runApply, runPlan } from '../engine/run.js';
@@ -18,7 +17,7 @@ import {
 import { renderPlan, renderResults } from '../github-app/render/index.js';
 import { githubFootprint } from '../providers/github/index.js';
 import type { ConvergeJob } from '../queue/jobs.js';
-import { providerDeps, type WorkerContext } from './context.js';
+import { modelOf, providerDeps, type WorkerContext } from './context.js';
 import { withCheckRun } from './job-skeleton.js';
 import { failingKeys, type JobReport } from './job-report.js';
 
@@ -141,9 +140,9 @@ export async function processConvergeJob(
     async (checkRun) => {
       // What changed is read from the two snapshots themselves: no compare request.
       const snapshots = from ? await snapshotPair(source, from, branchHead) : { head: await snapshotAt(source, branchHead), base: undefined, changed: 'all' as const };
-      const head = loadModel(snapshots.head, context.registry);
+      const head = modelOf(context, ref, branchHead.tree, snapshots.head);
       if (!hasErrors(head.diagnostics)) await context.onRepoConfig?.(job, head.config);
-      const base = snapshots.base ? loadModel(snapshots.base, context.registry) : undefined;
+      const base = snapshots.base && from ? modelOf(context, ref, from.tree, snapshots.base) : undefined;
       const run = checkRun.closeLater(
         await runPlan({
           registry: context.registry,

@@ -1,4 +1,3 @@
-import { loadModel } from '../config/load.js';
 import { hasErrors } from '../core/diagnostics.js';
 import type { Change, ChangeResult } from '../core/plan-types.js';
 import { resourceKey } from '../core/resource.js';
@@ -7,7 +6,7 @@ import { commentOn, defaultBranchHead, snapshotAt, syncDriftIssues, type DriftIs
 import { renderPlan, renderResults } from '../github-app/render/index.js';
 import { githubFootprint } from '../providers/github/index.js';
 import type { FullRunJob } from '../queue/jobs.js';
-import { providerDeps, type WorkerContext } from './context.js';
+import { modelOf, providerDeps, type WorkerContext } from './context.js';
 import { authorizeFullRun } from './full-run-auth.js';
 import { checkRunProgress } from './full-run-progress.js';
 import { withCheckRun } from './job-skeleton.js';
@@ -67,7 +66,7 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
   const headSha = branchHead.sha;
   // The worker's logger is already bound to the job and repo.
   const log = context.log.child({ sha: headSha });
-  const head = loadModel(await snapshotAt({ client, ref, cache: context.snapshots, log }, branchHead), context.registry);
+  const head = modelOf(context, ref, branchHead.tree, await snapshotAt({ client, ref, cache: context.snapshots, log }, branchHead));
   if (hasErrors(head.diagnostics)) {
     // The plan check on the PR that broke it already says why; a full run has nothing to compare.
     log.warn({ errors: head.diagnostics.length }, 'full run skipped: the configuration at head is invalid');

@@ -1,4 +1,4 @@
-import { loadModel, isConfigPath } from '../config/load.js';
+import { isConfigPath } from '../config/load.js';
 import { runPlan } from '../engine/run.js';
 import { githubWebUrl } from '../env/github-host.js';
 import { compareCommits, snapshotPair } from '../github-app/index.js';
@@ -6,7 +6,7 @@ import { renderNoManagedFiles, renderPlan } from '../github-app/render/index.js'
 import { redactLiveValues } from '../github-app/render/redact.js';
 import { githubFootprint } from '../providers/github/index.js';
 import type { PlanJob } from '../queue/jobs.js';
-import { providerDeps, type WorkerContext } from './context.js';
+import { modelOf, providerDeps, type WorkerContext } from './context.js';
 import { FORK_REDACTED_FIELDS, forkNotPlanned, forkPlansAllowed } from './fork-policy.js';
 import { withCheckRun } from './job-skeleton.js';
 import { failingKeys, type JobReport } from './job-report.js';
@@ -52,11 +52,11 @@ export async function processPlanJob(
       }
       const comparison = await compareCommits(client, ref, job.baseSha, job.headSha);
       const snapshots = await snapshotPair({ client, ref, cache: context.snapshots, log }, comparison.mergeBase, comparison.head, comparison.files);
-      const head = loadModel(snapshots.head, context.registry);
+      const head = modelOf(context, ref, comparison.head.tree, snapshots.head);
       if (!snapshots.changed.some((p) => isConfigPath(head.config, p))) {
         return { result: renderNoManagedFiles(), outcome: (reported) => ({ checkRunId: reported.id, conclusion: 'neutral', checkRunUrl: reported.url }) };
       }
-      const base = loadModel(snapshots.base, context.registry);
+      const base = modelOf(context, ref, comparison.mergeBase.tree, snapshots.base);
       const run = checkRun.closeLater(
         await runPlan({
           registry: context.registry,
