@@ -13,6 +13,18 @@ export interface CheckRunSpec {
   title: string;
   /** A check run an earlier attempt of this job opened on the same commit: taken over, not duplicated. */
   resume?: number | undefined;
+  /**
+   * This attempt follows one that may have died between opening its check run and recording
+   * its id: without `resume`, an in-progress check run of the same name and external id on the
+   * commit is looked up (one request) and taken over.
+   */
+  adoptOrphan?: boolean | undefined;
+}
+
+/** The newest in-progress check run of `input`'s name and external id on its commit. */
+async function findOrphan(client: GitHubClient, ref: RepoRef, input: CheckRunSpec): Promise<number | undefined> {
+  const { data } = await client.rest.checks.listForRef({ owner: ref.owner, repo: ref.repo, ref: input.headSha, check_name: input.name, status: 'in_progress', filter: 'all', per_page: 100 });
+  return data.check_runs.filter((run) => run.external_id === input.externalId).sort((a, b) => b.id - a.id)[0]?.id;
 }
 
 /**
@@ -96,6 +108,7 @@ async function createFinishedCheckRun(client: GitHubClient, ref: RepoRef, input:
 export class PendingCheckRun {
   private opened: Promise<number> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private resumed: Promise<number | undefined> | undefined;
 
   constructor(
     private readonly client: GitHubClient,
@@ -115,10 +128,17 @@ export class PendingCheckRun {
     this.timer.unref();
   }
 
+  /** The check run to take over, if any: `resume`, or an orphan when asked to look. */
+  private resume(): Promise<number | undefined> {
+    this.resumed ??= this.spec.resume === undefined && this.spec.adoptOrphan ? findOrphan(this.client, this.ref, this.spec) : Promise.resolve(this.spec.resume);
+    return this.resumed;
+  }
+
   /** Opens it in progress unless it is already; its id. */
   open(): Promise<number> {
-    this.opened ??= startCheckRun(this.client, this.ref, this.spec).then(async (id) => {
-      if (id !== this.spec.resume) await this.onOpened(id);
+    this.opened ??= this.resume().then(async (resume) => {
+      const id = await startCheckRun(this.client, this.ref, { ...this.spec, resume });
+      if (id !== resume) await this.onOpened(id);
       return id;
     });
     return this.opened;
@@ -128,7 +148,7 @@ export class PendingCheckRun {
   async finish(result: CheckResult): Promise<number> {
     clearTimeout(this.timer);
     // An open that failed leaves nothing to update: the finished one is created instead.
-    const id = this.opened ? await this.opened.catch(() => undefined) : this.spec.resume;
+    const id = this.opened ? await this.opened.catch(() => undefined) : await this.resume();
     if (id !== undefined) {
       try {
         await finishCheckRun(this.client, this.ref, id, result);

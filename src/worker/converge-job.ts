@@ -102,7 +102,11 @@ async function lastConverged(context: WorkerContext, client: GitHubClient, ref: 
 export async function processConvergeJob(
   job: ConvergeJob,
   context: WorkerContext,
-  hooks: { remember?(checkRun: { headSha: string; id: number }): Promise<void> } = {},
+  hooks: {
+    remember?(checkRun: { headSha: string; id: number }): Promise<void>;
+    /** An earlier attempt ran (failed, or its worker died): it may have left a check run in progress. */
+    retried?: boolean;
+  } = {},
 ): Promise<ConvergeOutcome> {
   const ref = { owner: job.owner, repo: job.repo };
   const { client, head: branchHead } = await currentHead(context, job, ref);
@@ -129,7 +133,7 @@ export async function processConvergeJob(
       ref,
       processEnv: context.processEnv,
       log,
-      checkRun: { name: context.env.CONVERGE_APPLY_CHECK_NAME, headSha, externalId: `converge:${headSha}`, title: 'Converging…', resume: earlier },
+      checkRun: { name: context.env.CONVERGE_APPLY_CHECK_NAME, headSha, externalId: `converge:${headSha}`, title: 'Converging…', resume: earlier, adoptOrphan: hooks.retried },
       remember: async (id) => hooks.remember?.({ headSha, id }),
       failure: {
         title: 'Convergence did not finish',

@@ -39,6 +39,8 @@ export function startWorkers(processContext: WorkerContext, options: WorkerOptio
     stalledInterval: options.stalledIntervalMs ?? 30_000,
     maxStalledCount: 3,
   };
+  // A job that failed before, or whose worker died (stalled), may have left a check run open.
+  const retried = (job: Job) => job.attemptsMade > 0 || job.stalledCounter > 0;
   const lock = new RepoLock(options.connection, options.prefix, options.repoLockTtlMs);
 
   const plan = new Worker<PlanJob>(
@@ -52,6 +54,7 @@ export function startWorkers(processContext: WorkerContext, options: WorkerOptio
           processPlanJob(job.data, bound, {
             remember: (checkRunId) => job.updateData({ ...job.data, checkRunId }),
             finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+            retried: retried(job),
           }),
       }),
     common,
@@ -91,7 +94,10 @@ export function startWorkers(processContext: WorkerContext, options: WorkerOptio
           job,
           context,
           work: (bound) =>
-            processConvergeJob(job.data as ConvergeJob, bound, { remember: (checkRun) => job.updateData({ ...(job.data as ConvergeJob), checkRun }) }),
+            processConvergeJob(job.data as ConvergeJob, bound, {
+              remember: (checkRun) => job.updateData({ ...(job.data as ConvergeJob), checkRun }),
+              retried: retried(job),
+            }),
           record: (outcome) => countChanges(outcome.results),
         });
       } catch (error) {

@@ -23,7 +23,7 @@ export interface PlanJobOutcome extends JobReport {
 export async function processPlanJob(
   job: PlanJob,
   context: WorkerContext,
-  hooks: { remember(checkRunId: number): Promise<void>; finalAttempt: boolean },
+  hooks: { remember(checkRunId: number): Promise<void>; finalAttempt: boolean; retried?: boolean },
 ): Promise<PlanJobOutcome> {
   const ref = { owner: job.owner, repo: job.repo };
   // The worker's logger is already bound to the job and repo.
@@ -37,7 +37,7 @@ export async function processPlanJob(
       ref,
       processEnv: context.processEnv,
       log,
-      checkRun: { name: context.env.CONVERGE_PLAN_CHECK_NAME, headSha: job.headSha, externalId: `plan:${job.pullNumber}`, title: 'Computing the plan…', resume: job.checkRunId },
+      checkRun: { name: context.env.CONVERGE_PLAN_CHECK_NAME, headSha: job.headSha, externalId: `plan:${job.pullNumber}`, title: 'Computing the plan…', resume: job.checkRunId, adoptOrphan: hooks.retried },
       remember: hooks.remember,
       failure: {
         title: 'Converge could not compute the plan',

@@ -80,6 +80,20 @@ describe('the job skeleton', () => {
     expect(remembered).toEqual([id]);
   });
 
+  it('takes over the check run a dead attempt opened but never recorded, when told it is a retry', async () => {
+    const remembered: number[] = [];
+    const first = await spec<number>({ mode: 'rethrow' }, remembered);
+    // The dead worker's: opened in progress, its id lost with the worker.
+    const { data: orphan } = await first.client.rest.checks.create({ owner: 'acme', repo: CONFIG_REPO, name: 'Skeleton', head_sha: first.checkRun.headSha, external_id: 'skeleton:1', status: 'in_progress' });
+    const id = await withCheckRun({ ...first, checkRun: { ...first.checkRun, adoptOrphan: true } }, async () => ({
+      result: { conclusion: 'success', title: 'Adopted', summary: '' },
+      outcome: (reported) => reported.id,
+    }));
+    expect(id).toBe(orphan.id);
+    expect(fake.checkRuns(CONFIG_REPO)).toHaveLength(1);
+    expect(run()).toMatchObject({ status: 'completed', output: { title: 'Adopted' } });
+  });
+
   it('creates the check run anew when the one to take over is gone', async () => {
     const remembered: number[] = [];
     const first = await spec<number>({ mode: 'rethrow' }, remembered);

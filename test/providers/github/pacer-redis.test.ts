@@ -85,7 +85,7 @@ describe('RedisWritePacer (shared by every process)', () => {
     await two.pacer.acquire(key, 0, LABEL_PATCH);
     expect(two.waits).toHaveLength(1);
     expect(two.waits[0]).toBeGreaterThan(269);
-    expect(two.waits[0]).toBeLessThanOrEqual(369);
+    expect(two.waits[0]).toBeLessThanOrEqual(371);
     await cleanUp(key);
   });
 
