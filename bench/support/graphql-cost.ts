@@ -4,6 +4,7 @@
  * add up the requests needed to fulfil each connection, assuming every connection reaches its
  * `first`/`last` limit (a connection nested under `repositories(first: 100)` needs 100
  * requests), divide by 100 and round to the nearest whole number; a call costs at least 1.
+ * GitHub does not document `nodes(ids:)`; it is counted like a parent of `first: <ids>`.
  */
 import { Kind, parse, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 
@@ -60,11 +61,14 @@ export function graphqlCost(query: string, variables: Record<string, unknown> = 
       else {
         const limit = selection.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last');
         const size = limit ? Number(valueOf(limit.value, variables) ?? 0) : undefined;
+        // `nodes(ids:)` is no connection, but what it selects is fetched once per id.
+        const ids = selection.arguments?.find((a) => a.name.value === 'ids');
+        const listed = ids ? valueOf(ids.value, variables) : undefined;
         if (size !== undefined) {
           requests += multiplier;
           connections.push({ field: selection.name.value, requests: multiplier });
           walk(selection.selectionSet, multiplier * Math.max(size, 1));
-        } else walk(selection.selectionSet, multiplier);
+        } else walk(selection.selectionSet, multiplier * (Array.isArray(listed) ? Math.max(listed.length, 1) : 1));
       }
     }
   };

@@ -424,6 +424,18 @@ describe('GraphQL', () => {
     expect(data.repository.name).toBe('after');
   });
 
+  it('looks up repositories by node id, an id it cannot resolve as null with a NOT_FOUND error', async () => {
+    const api = fake.addRepo({ name: 'api' });
+    const query = 'query($ids: [ID!]!) { nodes(ids: $ids) { ... on Repository { id name } } }';
+    const error = await octokit()
+      .graphql(query, { ids: [api.node_id, 'R_kgDOgone', api.node_id] })
+      .catch((e: unknown) => e as { data: unknown; errors: Array<{ type: string; path: unknown[] }> });
+    expect(error).toMatchObject({
+      data: { nodes: [{ id: api.node_id, name: 'api' }, null, { id: api.node_id, name: 'api' }] },
+      errors: [{ type: 'NOT_FOUND', path: ['nodes', 1] }],
+    });
+  });
+
   it('rejects queries GitHub would reject, and fields the fake does not model', async () => {
     const gh = octokit();
     await expect(gh.graphql('query { organization(login: "acme") { repositories(first: 1) { nodes { colour } } } }')).rejects.toThrow(/Cannot query field "colour"/);

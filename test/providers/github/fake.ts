@@ -7,11 +7,11 @@ import type { FakeGitHub } from '../../support/fake-github/index.js';
 import { makeClient } from './helpers.js';
 
 /** A session on the fake's org, with its own cache and no write spacing. */
-export async function connectToFake(org = 'acme', cache: EtagCache = new LruEtagCache()): Promise<GitHubSession> {
+export async function connectToFake(org = 'acme', cache: EtagCache = new LruEtagCache(), client = makeClient()): Promise<GitHubSession> {
   const provider = createGitHubProvider({ cache, pacer: new InProcessWritePacer() });
   const session: ProviderSession = await provider.connect(
     { name: DEFAULT_TARGET, settings: GitHubSettings.parse({ writeSpacingMs: 0 }) },
-    { github: { client: makeClient(), owner: org }, env: {}, log: pino({ level: 'silent' }) },
+    { github: { client, owner: org }, env: {}, log: pino({ level: 'silent' }) },
   );
   return session as GitHubSession;
 }

@@ -32,8 +32,9 @@ function gqlRepo(name: string, labels: Array<{ name: string; color: string; desc
   };
 }
 
-const page = (nodes: unknown[], endCursor: string | null) => ({
-  data: { organization: { repositories: { pageInfo: { hasNextPage: endCursor !== null, endCursor }, nodes } } },
+/** A page of an org of at most 300 repositories, which is read by cursor. */
+const page = (nodes: unknown[], endCursor: string | null, totalCount = 101) => ({
+  data: { organization: { repositories: { totalCount, pageInfo: { hasNextPage: endCursor !== null, endCursor }, nodes } } },
 });
 
 describe('bulk reads (full runs)', () => {

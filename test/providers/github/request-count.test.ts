@@ -19,24 +19,27 @@ function seedOrg(fake: ReturnType<typeof installFakeGitHub>, repos: number, extr
 const fake = installFakeGitHub();
 
 describe('what reads cost', () => {
-  it('reads an org of 500 repositories with labels in 5 GraphQL requests', async () => {
+  it('reads an org of 500 repositories with labels in 5 GraphQL queries and a listing of 5 REST pages', async () => {
     seedOrg(fake, 500);
     const session = await connectToFake();
     const result = await session.readAll(['github.repository', 'github.label']);
     expect(result.resources).toHaveLength(500 * 10);
+    // The first page, then the listing's 5 pages at once, then 4 queries by id at once.
     expect(fake.count({ kind: 'graphql' })).toBe(5);
-    expect(fake.count()).toBe(5);
+    expect(fake.count({ kind: 'rest', route: 'GET /orgs/{org}/repos' })).toBe(5);
+    expect(fake.count()).toBe(10);
     expect(fake.count() / result.resources.length).toBeLessThanOrEqual(0.05);
   });
 
   it('pages labels only for repositories with more than 100, batched', async () => {
-    // 20 of 500 repositories have 150 labels: 5 listing queries + 2 follow-ups (10 repositories each).
+    // 20 of 500 repositories have 150 labels: 5 repository queries + 2 follow-ups (10 repositories
+    // each), and the 5 pages of the REST listing the queries by id start from.
     seedOrg(fake, 500, (i) => (i % 25 === 0 ? 141 : 0));
     const session = await connectToFake();
     const result = await session.readAll(['github.label']);
     expect(result.resources).toHaveLength(480 * 9 + 20 * 150);
     expect(fake.count({ kind: 'graphql' })).toBe(7);
-    expect(fake.count({ kind: 'rest' })).toBe(0);
+    expect(fake.count({ kind: 'rest' })).toBe(5);
   });
 
   it('reads 5,000 repositories with labels within 0.05 requests per resource', async () => {
@@ -44,7 +47,11 @@ describe('what reads cost', () => {
     const session = await connectToFake();
     const result = await session.readAll(['github.repository', 'github.label']);
     expect(result.resources).toHaveLength(50_000);
-    expect(fake.count()).toBe(50);
+    // 1 first page, 50 listing pages and 49 queries by id: 100 requests, but the 50 pages and the
+    // 49 queries each go at once (readConcurrency at a time), not 50 pages one after another.
+    expect(fake.count({ kind: 'rest' })).toBe(50);
+    expect(fake.count({ kind: 'graphql' })).toBe(50);
+    expect(fake.count()).toBe(100);
     expect(fake.count() / result.resources.length).toBeLessThanOrEqual(0.05);
   }, 120_000);
 
@@ -115,11 +122,11 @@ describe('what a plan of a large selection costs', () => {
     return { result, choices };
   }
 
-  it('plans a first convergence of 500 repositories and their labels with the bulk readers: 5 GraphQL requests', async () => {
+  it('plans a first convergence of 500 repositories and their labels with the bulk readers: 5 GraphQL requests and 5 listing pages', async () => {
     seedOrg(fake, 500);
     const names = Array.from({ length: 500 }, (_, i) => `repo-${String(i).padStart(4, '0')}`);
     const { result, choices } = await plan(names, [...DEFAULT_LABELS, 'new-label']);
-    expect(fake.count()).toBe(5);
+    expect(fake.count()).toBe(10);
     expect(fake.count({ kind: 'graphql' })).toBe(5);
     expect(choices).toEqual([
       { kind: 'github.repository', target: 'default', resources: 500, bulk: true },

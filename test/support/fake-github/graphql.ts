@@ -10,7 +10,7 @@ import { commitNode, repositoryObject } from './graphql-commits.js';
 import { branchProtectionRules, organizationTeams, protectionMutations, userNode } from './graphql-org.js';
 import type { LabelRecord } from './labels.js';
 import type { RepoRecord } from './repos.js';
-import { nodeId, type World } from './world.js';
+import { nodeId, parseNodeId, type World } from './world.js';
 
 /** GitHub's own GraphQL errors (NOT_FOUND and friends), which are answers, not fake gaps. */
 export class GitHubGraphqlError extends Error {
@@ -253,6 +253,16 @@ export async function executeGraphql(world: World, request: unknown, rateLimit: 
       const repo = world.repos.get(owner, name) ?? (redirect === undefined ? undefined : world.repos.getById(redirect));
       if (!repo) throw new GitHubGraphqlError('NOT_FOUND', `Could not resolve to a Repository with the name '${owner}/${name}'.`, false);
       return repositoryNode(world, repo);
+    },
+    // GitHub answers an id it cannot resolve with null and a NOT_FOUND error at its index.
+    nodes: ({ ids }: { ids: string[] }) => {
+      if (ids.length > 100) throw new GitHubGraphqlError('ARGUMENT_LIMIT', `Requested ${ids.length} ids; nodes takes at most 100.`, true);
+      return ids.map((id) => {
+        const parsed = parseNodeId(id);
+        if (parsed && parsed.prefix !== 'R') return new FakeGap(`the fake does not resolve node ids of type ${parsed.prefix} (${id})`);
+        const repo = parsed ? world.repos.getById(parsed.id) : undefined;
+        return repo ? repositoryNode(world, repo) : new GitHubGraphqlError('NOT_FOUND', `Could not resolve to a node with the global id of '${id}'`, false);
+      });
     },
     user: ({ login }: { login: string }) => {
       const user = world.users.get(login);

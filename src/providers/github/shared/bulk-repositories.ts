@@ -1,61 +1,17 @@
 import type { ReadAllResult } from '../../../core/provider.js';
 import type { ActualResource } from '../../../core/resource.js';
-import { fetchProtections, incomplete, protectionFromLive, RULE_FIELDS, type GraphqlRule, type RulePage } from '../branch-protection/graphql.js';
-import { missingOrganization } from './errors.js';
+import { fetchProtections, incomplete, protectionFromLive, type GraphqlRule } from '../branch-protection/graphql.js';
 import type { BulkRead, GitHubContext } from '../kind.js';
 import { LABEL_FIELDS, labelFromLive, type LiveLabel } from '../label/live.js';
 import { labelRef } from './names.js';
 import { mapLimit } from './fields.js';
-import { REPOSITORY_FIELDS, repositoryFromGraphql, type GraphqlRepository } from '../repository/live.js';
+import { repositoryFromGraphql } from '../repository/live.js';
 import { getRepository } from '../repository/read.js';
+import { readRepositoryNodes, type LabelPage, type RepositoryNode } from './repository-pages.js';
 
 const REPOSITORY = 'github.repository';
 const LABEL = 'github.label';
 const PROTECTION = 'github.branch-protection';
-
-interface LabelPage {
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  nodes: LiveLabel[];
-}
-
-interface RepositoryNode extends GraphqlRepository {
-  labels?: LabelPage | null;
-  branchProtectionRules?: RulePage | null;
-}
-
-interface RepositoriesAnswer {
-  organization: {
-    repositories: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: RepositoryNode[] };
-  } | null;
-}
-
-/**
- * One query per 100 repositories, with each one's first 100 labels and first 10 protection
- * rules of 5 push allowances each. GitHub charges a query by the nodes it could return
- * (1 + 100 + 100 + 100×10×5 / 100 ≈ 7 points); wider pages cost points on every run for
- * the rare repository that needs them, so those get follow-up queries instead.
- */
-const REPOSITORIES = /* GraphQL */ `
-  query ConvergeRepositories($org: String!, $after: String, $withLabels: Boolean!, $withProtection: Boolean!, $allowances: Int!) {
-    organization(login: $org) {
-      repositories(first: 100, after: $after, orderBy: { field: NAME, direction: ASC }) {
-        pageInfo { hasNextPage endCursor }
-        nodes {
-          ${REPOSITORY_FIELDS}
-          labels(first: 100, orderBy: { field: NAME, direction: ASC }) @include(if: $withLabels) {
-            pageInfo { hasNextPage endCursor }
-            nodes { ${LABEL_FIELDS} }
-          }
-          branchProtectionRules(first: 10) @include(if: $withProtection) {
-            pageInfo { hasNextPage endCursor }
-            nodes { ...ConvergeRule }
-          }
-        }
-      }
-    }
-  }
-  ${RULE_FIELDS}
-`;
 
 /** Protection rules of every repository; only those past 10 rules or 5 push allowances cost follow-ups. */
 async function protectionRules(ctx: GitHubContext, nodes: RepositoryNode[]): Promise<Map<string, GraphqlRule[]>> {
@@ -102,7 +58,8 @@ async function pageLabels(ctx: GitHubContext, pending: Map<string, { after: stri
 
 /**
  * Full runs: every repository of the org, their labels and protection rules, in one GraphQL
- * query per 100 repositories. Only repositories with more than 100 labels cost follow-up queries, and only
+ * query per 100 repositories (`readRepositoryNodes`: by cursor up to 300 repositories, past
+ * that a REST listing and queries by node id, each set of requests at once). Only repositories with more than 100 labels cost follow-up queries, and only
  * empty repositories (whose default branch GraphQL cannot name) cost a REST GET, so bulk and
  * targeted reads report the same spec. The repository, label and branch-protection kinds
  * all name it as their bulk read.
@@ -113,15 +70,7 @@ export const bulkRepositories: BulkRead = {
   async readAll(kinds, ctx): Promise<ReadAllResult> {
     const withLabels = kinds.has(LABEL);
     const withProtection = kinds.has(PROTECTION);
-    const nodes: RepositoryNode[] = [];
-    for (let after: string | null = null; ; ) {
-      const answer: RepositoriesAnswer = await ctx.api.graphql<RepositoriesAnswer>(REPOSITORIES, { org: ctx.org, after, withLabels, withProtection, allowances: 5 });
-      if (!answer.organization) throw missingOrganization(ctx.org);
-      const { nodes: page, pageInfo } = answer.organization.repositories;
-      nodes.push(...page);
-      if (!pageInfo.hasNextPage || !pageInfo.endCursor) break;
-      after = pageInfo.endCursor;
-    }
+    const nodes = await readRepositoryNodes(ctx, { withLabels, withProtection });
 
     const labels = new Map<string, { after: string; labels: LiveLabel[] }>();
     const pending = new Map<string, { after: string; labels: LiveLabel[] }>();
