@@ -5,7 +5,7 @@ import { selectDefaults, type LoadedDefaults } from './defaults.js';
 import { configError, fileStart } from './diagnostic.js';
 import { fileIndex } from './file-index.js';
 import { sizeProblem, type ConfigFiles, type FileProblem } from './files.js';
-import { parseModelFiles } from './parse.js';
+import { parseModelFiles, type ParseFile } from './parse.js';
 import { isModelPath } from './paths.js';
 import { loadRepoConfig, type Targets } from './repo-config.js';
 import { validateResources } from './resources.js';
@@ -14,6 +14,7 @@ import { REPO_CONFIG_FILE, RepoConfig } from './schema.js';
 export type { ConfigFiles, FileProblem } from './files.js';
 export type { LoadedDefaults } from './defaults.js';
 export type { Targets } from './repo-config.js';
+export type { ParseFile } from './parse.js';
 export { isConfigPath } from './paths.js';
 
 export interface Model {
@@ -60,7 +61,7 @@ function unloadable(files: ConfigFiles, unreadable: ReadonlyMap<string, FileProb
  * validated with its defaults merged (the resource's own spec always wins), then the file
  * index. Every problem becomes a diagnostic, sorted by location; nothing throws on bad input.
  */
-export function loadModel(files: ConfigFiles, registry: Registry): Model {
+export function loadModel(files: ConfigFiles, registry: Registry, options: { parseFile?: ParseFile } = {}): Model {
   const unreadable = new Map((files.problems ?? []).map((p) => [p.path, p] as const));
   const refused = unloadable(files, unreadable);
   if (refused.length > 0) return emptyModel(refused);
@@ -72,7 +73,7 @@ export function loadModel(files: ConfigFiles, registry: Registry): Model {
     if (isModelPath(config, path)) diagnostics.push(configError(problem.code, problem.message, fileStart(path)));
   }
   const paths = [...files.keys()].filter((path) => isModelPath(config, path)).sort();
-  const parsed = parseModelFiles(files, paths, registry, diagnostics);
+  const parsed = parseModelFiles(files, paths, registry, diagnostics, options.parseFile);
   const defaultsFor = selectDefaults(parsed.defaults);
   const resources = validateResources(parsed.resources, { registry, config, targets, configValid: valid, defaultsFor }, diagnostics);
   diagnostics.sort(byLocation);

@@ -5,7 +5,10 @@ import { configError, fileStart } from './diagnostic.js';
 import { sizeProblem, type ConfigFiles } from './files.js';
 import { issuesToDiagnostics } from './issues.js';
 import { DefaultsDocument, ResourceDocument } from './schema.js';
-import { parseYamlFile, type YamlDocument } from './yaml.js';
+import { parseYamlFile, type ParsedFile, type YamlDocument } from './yaml.js';
+
+/** How a model file's text becomes documents: `parseYamlFile`, or a cache of its answers. */
+export type ParseFile = (file: string, text: string) => ParsedFile;
 
 /** A resource document whose envelope is valid; its spec is checked once defaults are merged. */
 export interface ParsedResource {
@@ -56,7 +59,7 @@ function parseDocument(doc: YamlDocument, registry: Registry, model: ParsedModel
  * Load step two: parse the model files (in path order) with positions, and check every
  * document's envelope. A file too large to load is a diagnostic and is never parsed.
  */
-export function parseModelFiles(files: ConfigFiles, paths: readonly string[], registry: Registry, diagnostics: Diagnostic[]): ParsedModel {
+export function parseModelFiles(files: ConfigFiles, paths: readonly string[], registry: Registry, diagnostics: Diagnostic[], parseFile: ParseFile = parseYamlFile): ParsedModel {
   const model: ParsedModel = { resources: [], defaults: [] };
   for (const file of paths) {
     const text = files.get(file)!;
@@ -65,7 +68,7 @@ export function parseModelFiles(files: ConfigFiles, paths: readonly string[], re
       diagnostics.push(configError(tooLarge.code, tooLarge.message, fileStart(file)));
       continue;
     }
-    const parsed = parseYamlFile(file, text);
+    const parsed = parseFile(file, text);
     diagnostics.push(...parsed.diagnostics);
     for (const doc of parsed.documents) parseDocument(doc, registry, model, diagnostics);
   }
