@@ -5,7 +5,7 @@
  */
 export type { GitHubClient, RepoRef } from './client.js';
 export { appGitHubError, statusOf } from './errors.js';
-export { checkRunUrl, finishCheckRun, PendingCheckRun, startCheckRun, updateCheckRun, type CheckResult, type CheckRunSpec } from './check-runs.js';
+export { checkRunUrl, PendingCheckRun, updateCheckRun, type CheckResult, type CheckRunSpec } from './check-runs.js';
 export { commentOn, fetchComment, upsertComment, type FetchedComment } from './comments.js';
 export { syncDriftIssues, type DriftIssueOutcome, type DriftReport } from './drift-issues.js';
 export { listInstallations, repositoryInstallation, type Installation } from './installations.js';

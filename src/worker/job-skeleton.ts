@@ -5,9 +5,11 @@
  * - `runJob`, around a job taken from a queue: a logger bound to the job and repo, one
  *   `job started` and one `job finished` line with the duration, the job metrics, and the
  *   error's type deciding what BullMQ does (retried, or failed for good).
- * - `withCheckRun`, around the work a processor reports on a check run: open or take over the
- *   check run, run the work, finish the check run with the work's output, or on failure write
- *   a redacted message into it; the work's provider sessions are closed whatever the end.
+ * - `withCheckRun`, around the work a processor reports on a check run: run the work, then
+ *   report its output in a check run created finished, or, once the work has run longer than
+ *   SHOW_PROGRESS_AFTER_MS, in the one opened in progress meanwhile (or taken over from an
+ *   earlier attempt); on failure, a redacted message; the work's provider sessions are closed
+ *   whatever the end.
  */
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
