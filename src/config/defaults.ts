@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import { deepMerge } from '../core/diff.js';
 import type { DefaultsDocument } from './schema.js';
+import type { YamlDocument } from './yaml.js';
 
 export interface LoadedDefaults extends DefaultsDocument {
   file: string;
@@ -8,6 +9,8 @@ export interface LoadedDefaults extends DefaultsDocument {
   order: number;
   /** Values its document holds, aliases expanded: what merging it into one resource costs. */
   values: number;
+  /** Where a path in its document is (`['spec', 'features', 'wiki']`). */
+  locate: YamlDocument['locate'];
 }
 
 /** Which defaults apply to one resource, weakest first. */

@@ -30,7 +30,7 @@ function parseDefaults(doc: YamlDocument, registry: Registry, order: number): Lo
   if (!registry.kind(selector.kind)) {
     return [configError('defaults.unknown-kind', `${doc.file}: defaults "${name}" select unknown kind "${selector.kind}".`, doc.locate(['selector', 'kind']))];
   }
-  return { ...result.data, file: doc.file, line: doc.start.line, order, values: doc.values };
+  return { ...result.data, file: doc.file, line: doc.start.line, order, values: doc.values, locate: doc.locate };
 }
 
 /** Sort one document into the model: a defaults document, a resource envelope, or a diagnostic. */

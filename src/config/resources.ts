@@ -94,6 +94,19 @@ function hasPath(value: unknown, path: readonly PropertyKey[]): boolean {
   return true;
 }
 
+/** Where a field comes from when the resource leaves it to defaults: the strongest defaults that set it. */
+function fieldLocator(own: Record<string, unknown>, applied: readonly LoadedDefaults[]): (path: string) => SourceLocation | undefined {
+  return (path) => {
+    const parts = path.split('.');
+    if (hasPath(own, parts)) return undefined;
+    for (let i = applied.length - 1; i >= 0; i--) {
+      const d = applied[i]!;
+      if (hasPath(d.spec, parts)) return d.locate(['spec', ...parts]);
+    }
+    return undefined;
+  };
+}
+
 /** The spec with defaults merged, checked by the kind's schema; its problems point where the value was set. */
 function validateSpec(
   kind: ResourceKind,
@@ -151,6 +164,7 @@ export function validateResources(parsed: readonly ParsedResource[], ctx: Resour
       owners: envelope.owners.length > 0 ? envelope.owners : (applied.findLast((d) => d.owners.length > 0)?.owners ?? ctx.config.owners),
       source: doc.start,
       dependsOn: [...new Set(applied.map((d) => d.file))],
+      ...(applied.length > 0 ? { locateField: fieldLocator(envelope.spec, applied) } : {}),
     };
     const duplicate = identities.claim(kind, resource, label);
     if (duplicate) diagnostics.push(duplicate);

@@ -8,3 +8,4 @@ export * from './policy.js';
 export * from './provider.js';
 export * from './registry.js';
 export * from './resource.js';
+export * from './risk.js';

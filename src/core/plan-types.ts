@@ -1,6 +1,7 @@
 import type { Diagnostic, SourceLocation } from './diagnostics.js';
 import type { ErrorCode } from './errors.js';
 import type { ResourceRef } from './resource.js';
+import type { Risk } from './risk.js';
 
 export type Action = 'create' | 'update' | 'rename' | 'delete' | 'noop';
 
@@ -11,6 +12,12 @@ export interface FieldChange {
   after: unknown;
   /** True when the PR does not change this field: merging would revert live drift. */
   drift?: boolean;
+  /**
+   * Where the desired value is declared when not in the resource's own document: the line of
+   * the defaults document that sets it. A defaults change fanning out to many resources is
+   * attributed there.
+   */
+  source?: SourceLocation;
 }
 
 /** Why a change is in the plan. */
@@ -38,6 +45,11 @@ export interface Change extends ResourceRef {
   owners: string[];
   /** Set when policy keeps this change from being applied (for example prune is off). */
   blocked?: string;
+  /**
+   * How much care the change needs, with why. `computePlan` sets it on every change (see
+   * `classifyChange`); a change built by hand without it reads as routine (`riskOf`).
+   */
+  risk?: Risk;
 }
 
 /**

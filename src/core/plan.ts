@@ -6,6 +6,7 @@ import type { ProviderSession, ReadChoice, ReadProgress, ResourceKind } from './
 import type { ActualResource, DesiredResource, Lifecycle, ResourceRef } from './resource.js';
 import { providerOf, refOf, resourceKey } from './resource.js';
 import { footprintMatcher } from './policy.js';
+import { classifyChange } from './risk.js';
 
 /** A resource that was declared before (base or last converged commit) and is gone now. */
 export interface RemovedResource extends ResourceRef {
@@ -206,13 +207,23 @@ function markDrift(fields: FieldChange[], base: Record<string, unknown> | undefi
   });
 }
 
+/** Fields whose desired value a defaults document sets carry that document's line. */
+function attributed(resource: DesiredResource, fields: FieldChange[]): FieldChange[] {
+  const locate = resource.locateField;
+  if (!locate) return fields;
+  return fields.map((field) => {
+    const source = locate(field.path);
+    return source ? { ...field, source } : field;
+  });
+}
+
 function change(resource: DesiredResource, action: Change['action'], fields: FieldChange[], origin: Change['origin']): Change {
   return {
     kind: resource.kind,
     target: resource.target,
     name: resource.name,
     action,
-    fields,
+    fields: attributed(resource, fields),
     desired: resource.spec,
     origin,
     source: resource.source,
@@ -350,5 +361,6 @@ export async function computePlan(request: PlanRequest): Promise<Plan> {
     for (const [key, failure] of live.failures) if (!reported.has(key) && !isFootprint(failure)) readFailures.push(failure);
   }
 
+  for (const planned of changes) planned.risk = classifyChange(request.kindOf(planned.kind), planned);
   return { changes, diagnostics: [], readFailures };
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
 import type { Change, FieldChange, ReadError, ReadFailure } from './plan-types.js';
 import type { ActualResource, DesiredResource, ResourceRef } from './resource.js';
+import type { Risk } from './risk.js';
 
 /**
  * One resource kind a provider manages. The spec schema validates what users write
@@ -36,6 +37,13 @@ export interface ResourceKind<Spec extends Record<string, unknown> = Record<stri
    * Defaults to `diffSpecs`.
    */
   diff?(desired: Spec, actual: Spec): FieldChange[];
+  /**
+   * Pure: how much care a planned change of this kind needs, with a reason sentence
+   * (`sensitive` for widened access or weakened protection, `destructive` for what removes or
+   * disables). Undefined means routine. Deletions are destructive whatever it returns; a
+   * `destructive` answer for one replaces the engine's generic reason with the kind's own.
+   */
+  classify?(change: Change): Risk | undefined;
 }
 
 export interface ReadResult {

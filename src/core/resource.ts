@@ -28,6 +28,12 @@ export interface DesiredResource<Spec = Record<string, unknown>> extends Resourc
   source: SourceLocation;
   /** Files besides `source.file` whose content contributed to the spec (defaults). */
   dependsOn: string[];
+  /**
+   * Where a spec field's value (dotted path) is declared when a defaults document sets it and
+   * the resource's own document does not; undefined otherwise. Plans attribute such fields
+   * to the defaults line.
+   */
+  locateField?(path: string): SourceLocation | undefined;
 }
 
 /** A resource as the live system reports it, normalised to the kind's spec shape. */
