@@ -92,8 +92,15 @@ export const RepoConfig = z.strictObject({
   /**
    * Which PRs get a plan. Plans read live state with the app's credentials, and a fork PR's
    * author is outside the org, so fork PRs are planned only when the default branch opts in.
+   * `failOn`: risk levels that fail the plan check. By default a plan with a sensitive or
+   * destructive change is `neutral` (it passes a required check but is not a green success).
    */
-  plans: z.strictObject({ forks: z.boolean().default(false) }).default({ forks: false }),
+  plans: z
+    .strictObject({
+      forks: z.boolean().default(false),
+      failOn: z.array(z.enum(['sensitive', 'destructive'])).default([]),
+    })
+    .default({ forks: false, failOn: [] }),
 });
 export type RepoConfig = z.infer<typeof RepoConfig>;
 

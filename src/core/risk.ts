@@ -49,13 +49,13 @@ export function classifyChange(kind: Pick<ResourceKind, 'classify'> | undefined,
   return riskier(base, own);
 }
 
-/** The classification a change carries, or routine for one built by hand without it. */
-export function riskOf(change: Pick<Change, 'risk' | 'action'>): Risk {
-  return change.risk ?? (change.action === 'noop' ? NOTHING : ROUTINE);
+/** The classification a change carries; for one built without it, the engine's default (deletions are destructive). */
+export function riskOf(change: Change): Risk {
+  return change.risk ?? classifyChange(undefined, change);
 }
 
 /** Whether a change needs a reviewer's care (sensitive or destructive). */
-export function isRisky(change: Pick<Change, 'risk' | 'action'>): boolean {
+export function isRisky(change: Change): boolean {
   return riskOf(change).level !== 'routine';
 }
 

@@ -2,6 +2,7 @@ import { isConfigPath } from '../config/load.js';
 import { runPlan } from '../engine/run.js';
 import { githubWebUrl } from '../env/github-host.js';
 import { compareCommits, snapshotPair } from '../github-app/index.js';
+import { postPlanPages } from '../github-app/plan-pages.js';
 import { renderNoManagedFiles, renderPlan } from '../github-app/render/index.js';
 import { redactLiveValues } from '../github-app/render/redact.js';
 import { githubFootprint } from '../providers/github/index.js';
@@ -71,14 +72,23 @@ export async function processPlanJob(
       const output = renderPlan({
         plan: fromFork ? redactLiveValues(run.plan, FORK_REDACTED_FIELDS) : run.plan,
         policy: run.policy,
+        failOn: head.config.plans.failOn,
         context: {
           description: `Delta from ${comparison.mergeBase.sha.slice(0, 7)} (merge base) to ${job.headSha.slice(0, 7)}.`,
           fileUrl: (file, line) => `${githubWebUrl(context.processEnv)}/${job.owner}/${job.repo}/blob/${job.headSha}/${file}#L${line}`,
+          pages: true,
+          changedFiles: new Set(snapshots.changed),
         },
       });
       return {
         result: output,
-        after: async () => log.info({ conclusion: output.conclusion, changes: run.plan.changes.length }, 'plan reported'),
+        after: async (reported) => {
+          // The check run is the record: a continuation that cannot be posted is logged, not fatal.
+          await postPlanPages(client, ref, job.pullNumber, job.headSha, output.pages ?? [], reported.url).catch((error: unknown) =>
+            log.warn({ err: error }, 'could not post the plan continuation comments'),
+          );
+          log.info({ conclusion: output.conclusion, changes: run.plan.changes.length, pages: output.pages?.length ?? 0 }, 'plan reported');
+        },
         outcome: (reported) => ({ checkRunId: reported.id, conclusion: output.conclusion, checkRunUrl: reported.url, failed: failingKeys([], run.plan.readFailures) }),
       };
     },

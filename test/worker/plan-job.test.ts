@@ -189,3 +189,43 @@ describe('pull requests from forks', () => {
     expect(run.output.text).toContain('live.internal');
   });
 });
+
+describe('big plans in the plan check run', () => {
+  it('continues past the check run in numbered PR comments, edited in place on the next push', async () => {
+    const names = Array.from({ length: 240 }, (_, i) => `svc-${i}`);
+    for (const name of names) fake.addRepo({ name, description: 'old' });
+    const files = (description: string) => Object.fromEntries(names.map((n) => [`repos/${n}.yml`, repoFile(n, `  description: ${description} ${n}\n`)]));
+    const base = seedConfig(Object.fromEntries(names.map((n) => [`repos/${n}.yml`, repoFile(n, '  description: old\n')])));
+    const headSha = fake.commit(CONFIG_REPO, files('first'), { branch: 'pr-7', from: base });
+    fake.addPull(CONFIG_REPO, { number: 7, head: { ref: 'pr-7' } });
+    const outcome = await processPlanJob({ installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: 7, headSha, baseSha: base, fromFork: false }, workerContext(fake), hooks);
+    const run = fake.checkRuns(CONFIG_REPO).find((r) => r.id === outcome.checkRunId)!;
+    const pages = fake.comments(CONFIG_REPO, 7);
+    expect(pages).toHaveLength(1);
+    expect(pages[0]!.body).toContain(`## Converge plan, part 2 of 2\n\n_For commit ${headSha.slice(0, 7)}; part 1 is [the check run](`);
+    expect(run.output.text).toContain('continued in the PR comment **Converge plan, part 2 of 2**');
+    // Every resource is in the check run or the comment; nothing is "not shown".
+    const all = `${run.output.summary}\n${run.output.text}\n${pages[0]!.body}`;
+    expect(all).not.toContain('not shown');
+    for (const name of names) expect(all).toContain(`github.repository/${name}</code>`);
+
+    const next = fake.commit(CONFIG_REPO, files('second'), { branch: 'pr-7', from: base });
+    await processPlanJob({ installationId: 1, owner: 'acme', repo: CONFIG_REPO, pullNumber: 7, headSha: next, baseSha: base, fromFork: false }, workerContext(fake), hooks);
+    const after = fake.comments(CONFIG_REPO, 7);
+    expect(after).toHaveLength(1);
+    expect(after[0]!.body).toContain(`_For commit ${next.slice(0, 7)};`);
+    expect(after[0]!.body).toContain('second svc-');
+  });
+
+  it('groups a defaults change fanning out to many repositories and marks only the defaults line', async () => {
+    const names = Array.from({ length: 60 }, (_, i) => `app-${i}`);
+    for (const name of names) fake.addRepo({ name, has_wiki: true });
+    const defaults = (wiki: boolean) => `kind: defaults\nname: repos\nselector:\n  kind: github.repository\nspec:\n  features:\n    wiki: ${wiki}\n`;
+    const base = seedConfig({ 'defaults/repos.yml': defaults(true), ...Object.fromEntries(names.map((n) => [`repos/${n}.yml`, `kind: github.repository\nname: ${n}\n`])) });
+    const { outcome, run } = await planPr(base, { 'defaults/repos.yml': defaults(false) });
+    expect(outcome.conclusion).toBe('success');
+    expect(run.output.text).toContain('### Update 60 × <code>github.repository</code>');
+    expect(run.output.text).toMatch(/Set by defaults in \[defaults\/repos\.yml:7\]\(http[^)]+defaults\/repos\.yml#L7\)/);
+    expect(run.annotations).toEqual([expect.objectContaining({ path: 'defaults/repos.yml', start_line: 7, annotation_level: 'notice', title: 'Changes 60 resources' })]);
+  });
+});

@@ -82,12 +82,56 @@ export function failedResultAnnotation(result: ChangeResult): Annotation | undef
   return annotation(at, 'failure', `Failed to ${result.change.action} ${key}`, result.message ?? 'The target rejected the change.');
 }
 
+/**
+ * Notices for changes, on the lines the PR changed. A change whose own document changed is
+ * marked on its declaring line; fields set by a changed defaults document are marked once per
+ * defaults line, naming how many resources that line changes. Nothing is marked in a file the
+ * PR did not touch. Without `changedFiles`, every changed resource's declaring line is marked.
+ */
+function* changeNotices(changes: readonly Change[], changedFiles: ReadonlySet<string> | undefined): Generator<Annotation> {
+  if (!changedFiles) {
+    for (const change of changes) {
+      const a = changeNotice(change);
+      if (a) yield a;
+    }
+    return;
+  }
+  const fanOut = new Map<string, { at: Where; fields: Set<string>; names: string[]; count: number }>();
+  for (const change of changes) {
+    if (change.action === 'noop' || change.action === 'delete') continue;
+    if (change.source && changedFiles.has(change.source.file) && change.fields.some((f) => !f.source)) {
+      const a = changeNotice(change);
+      if (a) yield a;
+    }
+    const seen = new Set<string>();
+    for (const field of change.fields) {
+      if (!field.source || !changedFiles.has(field.source.file)) continue;
+      const at = where(field.source);
+      if (!at) continue;
+      const id = `${at.path}:${at.start_line}`;
+      let line = fanOut.get(id);
+      if (!line) fanOut.set(id, (line = { at: { path: at.path, start_line: at.start_line, end_line: at.start_line }, fields: new Set(), names: [], count: 0 }));
+      line.fields.add(field.path);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      line.count++;
+      if (line.names.length < MAX_FIELD_NAMES) line.names.push(resourceKey(change));
+    }
+  }
+  for (const line of fanOut.values()) {
+    const fields = [...line.fields].slice(0, MAX_FIELD_NAMES).join(', ');
+    const names = line.names.join(', ') + (line.count > line.names.length ? ` and ${plural(line.count - line.names.length, 'more')}` : '');
+    yield annotation(line.at, 'notice', `Changes ${plural(line.count, 'resource')}`, `This defaults line sets ${fields} on ${plural(line.count, 'resource')}: ${names}.`);
+  }
+}
+
 /** Errors, then warnings, then up to `maxNotices` notices; `max` in all. */
 export function diagnosticAndNoticeAnnotations(
   diagnostics: readonly Diagnostic[],
   changes: readonly Change[],
   max = DEFAULT_MAX_ANNOTATIONS,
   maxNotices = DEFAULT_MAX_NOTICES,
+  changedFiles?: ReadonlySet<string>,
 ): Annotation[] {
   const out: Annotation[] = [];
   for (const severity of ['error', 'warning'] as const) {
@@ -99,13 +143,10 @@ export function diagnosticAndNoticeAnnotations(
     }
   }
   let notices = 0;
-  for (const change of changes) {
+  for (const a of changeNotices(changes, changedFiles)) {
     if (out.length >= max || notices >= maxNotices) break;
-    const a = changeNotice(change);
-    if (a) {
-      out.push(a);
-      notices++;
-    }
+    out.push(a);
+    notices++;
   }
   return out;
 }

@@ -1,7 +1,11 @@
+import type { SourceLocation } from '../../core/diagnostics.js';
 import type { Action, Change, FieldChange } from '../../core/plan-types.js';
+import { resourceKey } from '../../core/resource.js';
+import { type Risk, riskOf } from '../../core/risk.js';
 import { type BlockWriter, byteLength, fitLines } from './budget.js';
 import { resourceLabel, verb } from './counts.js';
-import { code, link, plural, tableHeader, tableRow, text } from './markdown.js';
+import { type ChangeGroup, fieldSources } from './groups.js';
+import { code, formatCount, link, plural, tableHeader, tableRow, text } from './markdown.js';
 import type { RenderContext } from './types.js';
 import { formatValue } from './values.js';
 
@@ -17,6 +21,27 @@ export interface SectionOptions {
   action?: Action;
   /** Extra paragraphs after the resource's details (an error message). Markdown. */
   notes?: string[];
+  /** Show the change's risk (level and reason) under the heading when it is not routine. */
+  showRisk?: boolean;
+}
+
+const RISK_BADGE: Record<Risk['level'], string> = { routine: '', sensitive: '⚠️ **Sensitive:**', destructive: '🛑 **Destructive:**' };
+
+/** "🛑 **Destructive:** Deletes …", or undefined for a routine change. */
+export function riskLine(change: Change): string | undefined {
+  const risk = riskOf(change);
+  return risk.level === 'routine' ? undefined : `${RISK_BADGE[risk.level]} ${text(risk.reason, 400)}`;
+}
+
+function fileLink(location: SourceLocation, fileUrl: RenderContext['fileUrl']): string {
+  const where = text(`${location.file}:${location.line}`, 300);
+  let url: string | undefined;
+  try {
+    url = fileUrl?.(location.file, location.line);
+  } catch {
+    url = undefined; // a broken link builder costs the link, not the check run
+  }
+  return link(where, url);
 }
 
 /** "Declared in [repos/api.yml:3](…)" and owners, on one line. */
@@ -29,15 +54,11 @@ export function metaLine(change: Change, fileUrl: RenderContext['fileUrl']): str
       // The file (or the document in it) is gone at the planned commit: a link would 404.
       parts.push(`Was declared in ${where}`);
     } else {
-      let url: string | undefined;
-      try {
-        url = fileUrl?.(change.source.file, change.source.line);
-      } catch {
-        url = undefined; // a broken link builder costs the link, not the check run
-      }
-      parts.push(`Declared in ${link(where, url)}`);
+      parts.push(`Declared in ${fileLink(change.source, fileUrl)}`);
     }
   }
+  const fromDefaults = fieldSources({ members: [change], fields: change.fields });
+  if (fromDefaults.length > 0) parts.push(`Set by defaults in ${fromDefaults.map((l) => fileLink(l, fileUrl)).join(', ')}`);
   if (change.owners.length > 0) {
     const shown = change.owners.slice(0, MAX_OWNERS).map((o) => code(o, 100));
     const more = change.owners.length > MAX_OWNERS ? ` and ${change.owners.length - MAX_OWNERS} more` : '';
@@ -72,14 +93,19 @@ export function renderChangeSection(
   if (meta) head.push(meta);
   const note = originNote(change);
   if (note) head.push(note);
+  const risk = options.showRisk ? riskLine(change) : undefined;
+  if (risk) head.push(risk);
   if (change.blocked) head.push(`**Blocked:** ${text(change.blocked)}`);
   head.push(...(options.notes ?? []));
-  const top = head.join('\n\n');
+  return withFieldTable(head.join('\n\n'), action === 'create', fields, maxBytes);
+}
+
+/** A section's head, then the before → after table of `fields`, rows counted when they do not fit. */
+function withFieldTable(top: string, creating: boolean, fields: readonly FieldChange[], maxBytes: number): string | undefined {
   const room = maxBytes - byteLength(top) - 2;
   if (room < 0) return undefined;
   if (fields.length === 0) return top;
 
-  const creating = action === 'create';
   const header = creating ? tableHeader(['Field', 'Value']) : tableHeader(['Field', 'Before', 'After']);
   function* rows(): Generator<string> {
     for (const field of fields) {
@@ -95,6 +121,58 @@ export function renderChangeSection(
   if (fitted.shown > 0) return `${top}\n\n${header}\n${fitted.text}`;
   const closing = more(fields.length).trimStart();
   return byteLength(closing) <= room ? `${top}\n\n${closing}` : top;
+}
+
+const GROUP_NAME_BYTES = 3_000;
+
+/**
+ * Several identical changes as one section: how many, their names (all of them when `allNames`,
+ * as risky groups need; else as many as fit a few lines), where the shared fields are declared
+ * (the defaults line for a fan-out), and the field table once. Returns the section and how many
+ * members it names, or undefined when not even the heading fits.
+ */
+export function renderGroupSection(
+  group: ChangeGroup,
+  options: SectionOptions & { allNames?: boolean },
+  maxBytes: number,
+): { text: string; named: number } | undefined {
+  const first = group.members[0]!;
+  if (group.members.length === 1) {
+    const single = renderChangeSection(first, group.fields, options, maxBytes);
+    return single === undefined ? undefined : { text: single, named: 1 };
+  }
+  const action = options.action ?? first.action;
+  const blocked = first.blocked && action !== 'noop' ? ' (blocked)' : '';
+  const status = options.status ? `${options.status} ` : '';
+  const head = [`### ${status}${verb(action)}${blocked} ${formatCount(group.members.length)} × ${code(first.kind, 80)}`];
+  const meta: string[] = [];
+  const sources = fieldSources(group);
+  if (sources.length > 0) meta.push(`Set by defaults in ${sources.map((l) => fileLink(l, options.fileUrl)).join(', ')}`);
+  const owners = [...new Set(group.members.flatMap((m) => m.owners))];
+  if (owners.length > 0) meta.push(`Owners: ${owners.slice(0, MAX_OWNERS).map((o) => code(o, 100)).join(', ')}${owners.length > MAX_OWNERS ? ` and ${owners.length - MAX_OWNERS} more` : ''}`);
+  if (meta.length > 0) head.push(meta.join(' · '));
+  const risk = options.showRisk ? riskLine(first) : undefined;
+  if (risk) head.push(risk.replace(/ Deletes .*$/, ` Deletes ${plural(group.members.length, 'resource')} of kind ${code(first.kind, 80)}.`));
+  if (first.blocked) head.push(`**Blocked:** ${text(first.blocked)}`);
+  head.push(...(options.notes ?? []));
+  const table = withFieldTable('', action === 'create', group.fields, maxBytes);
+  const tableBytes = table === undefined ? 0 : byteLength(table);
+  const nameRoom = maxBytes - byteLength(head.join('\n\n')) - tableBytes - 8;
+  const names = fitLines(
+    (function* () {
+      for (const member of group.members) yield `${code(resourceKey(member).slice(first.kind.length + 1), 200)},`;
+    })(),
+    group.members.length,
+    options.allNames ? nameRoom : Math.min(nameRoom, GROUP_NAME_BYTES),
+    (left) => (options.allNames ? `_and ${formatCount(left)} more in the next section_` : `_and ${formatCount(left)} more_`),
+  );
+  if (names.shown === 0) return undefined;
+  // Names on one wrapped paragraph: newlines inside a paragraph render as spaces.
+  const list = names.text.replace(/,$/, '').replace(/,\n_and/, ' _and');
+  const body = [...head, list].join('\n\n');
+  const out = table ? `${body}\n\n${table.trimStart()}` : body;
+  if (byteLength(out) > maxBytes) return undefined;
+  return { text: out, named: options.allNames ? names.shown : group.members.length };
 }
 
 /**

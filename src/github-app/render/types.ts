@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { ChangeResult, Plan, ReadFailure } from '../../core/plan-types.js';
 import type { PolicyOutcome } from '../../core/policy.js';
+import type { RiskLevel } from '../../core/risk.js';
 
 /** One check-run annotation, in the shape GitHub's API takes. */
 export interface Annotation {
@@ -25,6 +26,12 @@ export interface CheckOutput {
   /** All of them; send them in batches with `chunkAnnotations`. */
   annotations: Annotation[];
   conclusion: CheckConclusion;
+  /**
+   * Plans only, when `RenderContext.pages` is set and the plan does not fit: its continuation,
+   * in order, each a Markdown body within GitHub's comment limit less PAGE_HEADER_BYTES, for
+   * the poster to number ("part 2 of 4") and post as PR comments.
+   */
+  pages?: string[];
 }
 
 export interface RenderContext {
@@ -36,6 +43,14 @@ export interface RenderContext {
   subject?: 'pull-request' | 'commit';
   /** Where the full list lives, ending the "… more not shown" line. Plain text. */
   fullListHint?: string;
+  /** Whether what does not fit may continue in pages (PR comments the poster writes). */
+  pages?: boolean;
+  /**
+   * The files the PR changed. Notices go only on their lines: a defaults change is marked on
+   * the defaults line, never on the thousands of resource files it did not touch. Unset: on
+   * every changed resource's declaring line.
+   */
+  changedFiles?: ReadonlySet<string>;
 }
 
 export interface PlanRenderInput {
@@ -49,6 +64,11 @@ export interface PlanRenderInput {
   maxNotices?: number;
   /** Annotations in all (20 requests of 50). Default 1,000. */
   maxAnnotations?: number;
+  /**
+   * Risk levels that fail the check (converge.yml `plan.failOn`). Without them, a plan with a
+   * sensitive or destructive change is `neutral`, never a plain `success`.
+   */
+  failOn?: readonly RiskLevel[];
 }
 
 export interface ResultsRenderInput {

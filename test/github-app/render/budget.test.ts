@@ -27,7 +27,7 @@ function expectWellFormed(markdown: string) {
 }
 
 describe('size budget', () => {
-  it.each([5_000, 100_000])('a plan of %i changes fits, with counts, the first resources and a "more" line', (count) => {
+  it.each([5_000, 100_000])('a plan of %i changes fits: deletions first in the summary, counts, the first resources and a "more" line', (count) => {
     const changes = manyChanges(count);
     const started = performance.now();
     const output = renderPlan({ plan: plan(changes) });
@@ -37,15 +37,36 @@ describe('size budget', () => {
     expectWellFormed(output.summary);
     expectWellFormed(output.text);
     const perAction = (count / 5).toLocaleString('en-US');
-    expect(output.title).toBe(`${perAction} to create, ${perAction} to update, ${perAction} to rename, ${perAction} to delete`);
+    expect(output.title).toBe(`Needs care: ${perAction} destructive · ${perAction} to create, ${perAction} to update, ${perAction} to rename, ${perAction} to delete`);
+    expect(output.conclusion).toBe('neutral');
     expect(output.summary).toContain(`| <code>github.repository</code> | ${perAction} | ${perAction} | ${perAction} | ${perAction} | ${perAction} |`);
+    // The deletions are one group, pinned before the counts.
+    expect(output.summary.indexOf('## Needs care')).toBeLessThan(output.summary.indexOf('| Kind |'));
+    expect(output.summary).toContain(`### Delete ${perAction} × <code>github.repository</code>`);
+    expect(output.text).toMatch(/_… and [\d,]+ more resources not shown \(GitHub limits a check run to 65,535 bytes\)_/);
+    expect(output.text).not.toContain('logs');
+    expect(elapsed).toBeLessThan(1_000);
+  });
+
+  it('a plan of 5000 changes names every deletion in the summary and counts what the text leaves out', () => {
+    const changes = manyChanges(5_000);
+    const output = renderPlan({ plan: plan(changes) });
+    for (const c of changes.filter((c) => c.action === 'delete')) expect(output.summary).toContain(`<code>${c.name}</code>`);
     expect(output.text).toContain('github.repository/repo-0</code>');
-    expect(output.text).toContain('github.repository/repo-1</code>');
-    expect(output.text).toMatch(/_… and [\d,]+ more resources not shown \(see the full plan in the logs\)_$/);
     const notShown = Number(/and ([\d,]+) more resources/.exec(output.text)![1]!.replace(/,/g, ''));
     const shown = (output.text.match(/^### /gm) ?? []).length;
-    expect(shown + notShown).toBe(count - count / 5); // no-ops are counted, not listed
-    expect(elapsed).toBeLessThan(1_000);
+    expect(shown + notShown).toBe(3_000); // creates, updates and renames; deletions are in the summary
+  });
+
+  it('with pages, every change of a 3,000-change plan can be reached: summary, text and continuation pages', () => {
+    const changes = manyChanges(3_000);
+    const output = renderPlan({ plan: plan(changes), context: { pages: true } });
+    expect(output.pages!.length).toBeGreaterThan(1);
+    for (const page of output.pages!) expect(bytes(page)).toBeLessThanOrEqual(GITHUB_OUTPUT_LIMIT - 500);
+    const all = [output.summary, output.text, ...output.pages!].join('\n');
+    expect(all).not.toContain('not shown');
+    for (const c of changes.filter((c) => c.action !== 'noop')) expect(all).toMatch(new RegExp(`(github\\.repository/)?${c.name}</code>`));
+    expect(output.text).toContain(`continued in the PR comment **Converge plan, part 2 of ${output.pages!.length + 1}**`);
   });
 
   it('stays under the byte limit with multi-byte names and values', () => {

@@ -81,9 +81,10 @@ describe('renderPlan', () => {
       ]),
       policy: { requestedDeletions: 3, capExceeded: false },
     });
-    expect(output.conclusion).toBe('success');
-    expect(output.title).toBe('3 to delete (2 blocked)');
-    expect(output.summary).toContain('Will be deleted on merge (1)');
+    // The one deletion that would run is destructive: not a plain success, and listed first.
+    expect(output.conclusion).toBe('neutral');
+    expect(output.title).toBe('Needs care: 1 destructive · 3 to delete (2 blocked)');
+    expect(output.summary).toContain('🛑 **Destructive:** Deletes github.label/api/dup.');
     expect(output.summary).toContain('prune is off in converge.yml');
     expect(output.summary).toContain('protected by a pattern');
     expect(output.summary.indexOf('api/dup')).toBeLessThan(output.summary.indexOf('wontfix'));
