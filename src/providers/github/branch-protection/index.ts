@@ -1,3 +1,4 @@
+import { classifyBranchProtection } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { childNameProblem, IGNORES_CASE_OF_REPOSITORY, repositoryChildKey, repositoryNameProblem } from '../shared/names.js';
 import { bulkRepositories } from '../shared/bulk-repositories.js';
@@ -13,6 +14,7 @@ export const branchProtectionKind: GitHubKind<BranchProtection> = {
   description: 'A branch protection rule, named <repository>/<branch pattern>: reviews, status checks, push restrictions and more.',
   spec: BranchProtection,
   renamable: true,
+  classify: classifyBranchProtection,
   validateName: (name) => childNameProblem(name, '<repository>/<branch pattern>, for example "api/main"', repositoryNameProblem),
   nameKey: repositoryChildKey,
   nameRule: IGNORES_CASE_OF_REPOSITORY,

@@ -1,3 +1,4 @@
+import { classifyCollaborator } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { caseInsensitiveKey, childNameProblem, loginProblem, repositoryNameProblem, splitChildName } from '../shared/names.js';
 import { referencesTo } from '../shared/references.js';
@@ -12,6 +13,7 @@ export const collaboratorKind: GitHubKind<Collaborator> = {
   description: 'Direct access of one person to a repository (an outside collaborator), named <repository>/<login>.',
   spec: Collaborator,
   renamable: true,
+  classify: classifyCollaborator,
   validateName: (name) => childNameProblem(name, '<repository>/<login>, for example "api/octocat"', repositoryNameProblem, loginProblem),
   nameKey: caseInsensitiveKey,
   nameRule: 'GitHub compares repository names and logins without regard to case',

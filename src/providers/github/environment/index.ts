@@ -1,3 +1,4 @@
+import { classifyEnvironment } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { caseInsensitiveKey, childNameProblem, controlCharacterProblem, repositoryNameProblem } from '../shared/names.js';
 import { applyEnvironment } from './apply.js';
@@ -20,6 +21,7 @@ export const environmentKind: GitHubKind<Environment> = {
   description: 'A deployment environment of a repository, named <repository>/<environment>: wait timer, reviewers, branch policy.',
   spec: Environment,
   renamable: true,
+  classify: classifyEnvironment,
   validateName: (name) => childNameProblem(name, '<repository>/<environment>, for example "api/production"', repositoryNameProblem, environmentNameProblem),
   nameKey: caseInsensitiveKey,
   nameRule: 'GitHub compares repository and environment names without regard to case',

@@ -1,3 +1,4 @@
+import { classifyMember } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { loginProblem } from '../shared/names.js';
 import { referencesTo } from '../shared/references.js';
@@ -12,6 +13,7 @@ export const memberKind: GitHubKind<Member> = {
   description: 'A member of the org, named by login. Read-only: differences are reported, nobody is invited or removed.',
   spec: Member,
   renamable: false,
+  classify: classifyMember,
   readOnly: 'org membership is read-only in Converge: invite, remove or change members on GitHub',
   validateName: loginProblem,
   read: readMembers,

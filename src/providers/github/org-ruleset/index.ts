@@ -1,3 +1,4 @@
+import { classifyRuleset } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { controlCharacterProblem } from '../shared/names.js';
 import { applyRuleset } from '../ruleset/apply.js';
@@ -15,6 +16,7 @@ export const orgRulesetKind: GitHubKind<OrgRuleset> = {
   description: 'A ruleset of the org, named <ruleset name>, applied to the repositories its conditions select.',
   spec: OrgRuleset,
   renamable: true,
+  classify: classifyRuleset,
   validateName: (name) =>
     controlCharacterProblem('ruleset', name) ??
     (name.trim() === name && name.length > 0 ? undefined : `"${name}" is not a ruleset name: it must not be empty or start or end with spaces.`),

@@ -1,3 +1,4 @@
+import { classifyRepository } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { caseInsensitiveKey, IGNORES_CASE, repositoryNameProblem } from '../shared/names.js';
 import { bulkRepositories } from '../shared/bulk-repositories.js';
@@ -12,6 +13,7 @@ export const repositoryKind: GitHubKind<Repository> = {
   description: 'A repository of the org: settings, features, merge options, topics, visibility, archived.',
   spec: Repository,
   renamable: true,
+  classify: classifyRepository,
   validateName: repositoryNameProblem,
   nameKey: caseInsensitiveKey,
   nameRule: IGNORES_CASE,

@@ -1,3 +1,4 @@
+import { classifyRuleset } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { childNameProblem, controlCharacterProblem, IGNORES_CASE_OF_REPOSITORY, repositoryChildKey, repositoryNameProblem } from '../shared/names.js';
 import { applyRuleset } from './apply.js';
@@ -14,6 +15,7 @@ export const rulesetKind: GitHubKind<Ruleset> = {
   description: 'A ruleset of a repository, named <repository>/<ruleset name>: target, enforcement, conditions, bypass actors, rules.',
   spec: Ruleset,
   renamable: true,
+  classify: classifyRuleset,
   validateName: (name) => childNameProblem(name, '<repository>/<ruleset name>, for example "api/protect main"', repositoryNameProblem, (child) => controlCharacterProblem('ruleset', child)),
   nameKey: repositoryChildKey,
   nameRule: IGNORES_CASE_OF_REPOSITORY,

@@ -1,3 +1,4 @@
+import { classifyTeamRepository } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { bulkTeams } from '../shared/bulk-teams.js';
 import { caseInsensitiveKey, childNameProblem, IGNORES_CASE_OF_REPOSITORY, repositoryNameProblem, splitChildName, teamSlugProblem } from '../shared/names.js';
@@ -13,6 +14,7 @@ export const teamRepositoryKind: GitHubKind<TeamRepository> = {
   description: 'A team\'s permission on a repository, named <team>/<repository>: pull, triage, push, maintain or admin.',
   spec: TeamRepository,
   renamable: true,
+  classify: classifyTeamRepository,
   validateName: (name) => childNameProblem(name, '<team>/<repository>, for example "platform/api"', teamSlugProblem, repositoryNameProblem),
   nameKey: caseInsensitiveKey,
   nameRule: IGNORES_CASE_OF_REPOSITORY,

@@ -1,3 +1,4 @@
+import { classifyTeam } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { teamSlugProblem } from '../shared/names.js';
 import { bulkTeams } from '../shared/bulk-teams.js';
@@ -13,6 +14,7 @@ export const teamKind: GitHubKind<Team> = {
   description: 'A team of the org, named by its slug: name, description, privacy, parent, notifications, members and maintainers.',
   spec: Team,
   renamable: true,
+  classify: classifyTeam,
   validateName: teamSlugProblem,
   read: readTeams,
   apply: applyTeam,

@@ -1,3 +1,4 @@
+import { classifyGrant } from '../classify.js';
 import { applyDatabaseGrant } from '../apply-grants.js';
 import { nameCheck, type PostgresKind } from '../kind.js';
 import { KIND } from '../names.js';
@@ -8,6 +9,7 @@ export const databaseGrantKind: PostgresKind<DatabaseGrant> = {
   description: 'Privileges of a role on a database, named <database>/<grantee>.',
   spec: DatabaseGrant,
   renamable: false,
+  classify: classifyGrant,
   validateName: nameCheck(KIND.databaseGrant),
   inDatabase: false,
   needs: { databases: true },

@@ -1,3 +1,4 @@
+import { classifyContainer } from '../classify.js';
 import { applyDatabase } from '../apply.js';
 import { nameCheck, type PostgresKind } from '../kind.js';
 import { KIND } from '../names.js';
@@ -8,6 +9,7 @@ export const databaseKind: PostgresKind<Database> = {
   description: 'A database and its owner, named <database>.',
   spec: Database,
   renamable: true,
+  classify: classifyContainer('database'),
   validateName: nameCheck(KIND.database),
   inDatabase: false,
   needs: { databases: true },

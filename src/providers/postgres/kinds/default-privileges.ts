@@ -1,3 +1,4 @@
+import { classifyGrant } from '../classify.js';
 import { applyDefaultPrivileges } from '../apply-grants.js';
 import { nameCheck, type PostgresKind } from '../kind.js';
 import { KIND } from '../names.js';
@@ -8,6 +9,7 @@ export const defaultPrivilegesKind: PostgresKind<DefaultPrivileges> = {
   description: 'Privileges a role gets on objects another role creates in a schema later, named <database>/<schema>/<forRole>/<grantee>.',
   spec: DefaultPrivileges,
   renamable: false,
+  classify: classifyGrant,
   validateName: nameCheck(KIND.defaultPrivileges),
   inDatabase: true,
   needs: { defaults: true },

@@ -1,3 +1,4 @@
+import { classifyMembership } from '../classify.js';
 import { applyMembership } from '../apply.js';
 import { nameCheck, type PostgresKind } from '../kind.js';
 import { KIND } from '../names.js';
@@ -8,6 +9,7 @@ export const membershipKind: PostgresKind<RoleMembership> = {
   description: 'Membership of a member role in a role, named <role>/<member>.',
   spec: RoleMembership,
   renamable: false,
+  classify: classifyMembership,
   validateName: nameCheck(KIND.membership),
   inDatabase: false,
   needs: { memberships: true },

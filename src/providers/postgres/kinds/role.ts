@@ -1,3 +1,4 @@
+import { classifyRole } from '../classify.js';
 import { applyRole } from '../apply.js';
 import { nameCheck, type PostgresKind } from '../kind.js';
 import { KIND } from '../names.js';
@@ -8,6 +9,7 @@ export const roleKind: PostgresKind<Role> = {
   description: 'A PostgreSQL role (user or group), named <role>.',
   spec: Role,
   renamable: true,
+  classify: classifyRole,
   validateName: nameCheck(KIND.role),
   inDatabase: false,
   needs: {},

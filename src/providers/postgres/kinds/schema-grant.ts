@@ -1,3 +1,4 @@
+import { classifyGrant } from '../classify.js';
 import { applySchemaGrant } from '../apply-grants.js';
 import { nameCheck, type PostgresKind } from '../kind.js';
 import { KIND } from '../names.js';
@@ -8,6 +9,7 @@ export const schemaGrantKind: PostgresKind<SchemaGrant> = {
   description: 'Privileges of a role on a schema, named <database>/<schema>/<grantee>.',
   spec: SchemaGrant,
   renamable: false,
+  classify: classifyGrant,
   validateName: nameCheck(KIND.schemaGrant),
   inDatabase: true,
   needs: {},

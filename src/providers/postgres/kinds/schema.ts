@@ -1,3 +1,4 @@
+import { classifyContainer } from '../classify.js';
 import { applySchema } from '../apply.js';
 import { nameCheck, type PostgresKind } from '../kind.js';
 import { KIND } from '../names.js';
@@ -8,6 +9,7 @@ export const schemaKind: PostgresKind<Schema> = {
   description: 'A schema and its owner, named <database>/<schema>.',
   spec: Schema,
   renamable: true,
+  classify: classifyContainer('schema'),
   validateName: nameCheck(KIND.schema),
   inDatabase: true,
   needs: {},

@@ -1,3 +1,4 @@
+import { classifyGrant } from '../classify.js';
 import { applyTableGrant } from '../apply-grants.js';
 import { diffTableGrant } from '../diff.js';
 import { nameCheck, type PostgresKind } from '../kind.js';
@@ -9,6 +10,7 @@ export const tableGrantKind: PostgresKind<TableGrant> = {
   description: "A role's privileges on the tables of a schema, named <database>/<schema>/<grantee>.",
   spec: TableGrant,
   renamable: false,
+  classify: classifyGrant,
   validateName: nameCheck(KIND.tableGrant),
   inDatabase: true,
   needs: { tables: true },
