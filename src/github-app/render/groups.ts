@@ -24,7 +24,8 @@ function groupKey(change: Change, fields: readonly FieldChange[]): string | unde
     change.target,
     change.action,
     change.blocked ?? '',
-    risk.level,
+    // A risky change's reason names its resource: only changes with the same reason group.
+    risk.level === 'routine' ? '' : risk.reason,
     fields.map((f) => [f.path, f.before, f.after, f.drift === true]),
   ]);
 }

@@ -152,7 +152,8 @@ export function renderGroupSection(
   if (owners.length > 0) meta.push(`Owners: ${owners.slice(0, MAX_OWNERS).map((o) => code(o, 100)).join(', ')}${owners.length > MAX_OWNERS ? ` and ${owners.length - MAX_OWNERS} more` : ''}`);
   if (meta.length > 0) head.push(meta.join(' · '));
   const risk = options.showRisk ? riskLine(first) : undefined;
-  if (risk) head.push(risk.replace(/ Deletes .*$/, ` Deletes ${plural(group.members.length, 'resource')} of kind ${code(first.kind, 80)}.`));
+  // Deletions group by kind whatever their reasons say; the group's reason counts them.
+  if (risk) head.push(first.action === 'delete' ? `${RISK_BADGE.destructive} Deletes ${plural(group.members.length, 'resource')} of kind ${code(first.kind, 80)}.` : risk);
   if (first.blocked) head.push(`**Blocked:** ${text(first.blocked)}`);
   head.push(...(options.notes ?? []));
   const table = withFieldTable('', action === 'create', group.fields, maxBytes);

@@ -34,6 +34,22 @@ describe('risk in the plan check run', () => {
     expect(output.summary).toContain('Owners: <code>@acme/platform</code>');
   });
 
+  it('keeps risky changes whose reasons differ apart, and groups deletions of one kind with their count', () => {
+    const grant = (team: string) =>
+      change('github.team-repository', `${team}/api`, 'update', [{ path: 'permission', before: 'push', after: 'admin' }], {
+        risk: { level: 'sensitive', reason: `Grants team ${team} admin on api (was push).` },
+      });
+    const deletions = ['a', 'b', 'c'].map((n) => change('github.label', `api/${n}`, 'delete'));
+    const output = renderPlan({ plan: plan([grant('platform'), grant('web'), ...deletions]) });
+    expect(output.summary).toContain('Grants team platform admin on api');
+    expect(output.summary).toContain('Grants team web admin on api');
+    expect(output.summary).toContain('### Delete 3 × <code>github.label</code>');
+    expect(output.summary).toContain('🛑 **Destructive:** Deletes 3 resources of kind <code>github.label</code>.');
+    // Destructive first.
+    expect(output.summary.indexOf('### Delete 3')).toBeLessThan(output.summary.indexOf('Grants team platform'));
+    expect(output.title).toMatch(/^Needs care: 3 destructive, 2 sensitive · /);
+  });
+
   it('fails the check for the risk levels converge.yml names in plans.failOn', () => {
     const output = renderPlan({ plan: plan([adminGrant()]), failOn: ['sensitive'] });
     expect(output.conclusion).toBe('failure');
