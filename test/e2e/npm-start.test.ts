@@ -62,6 +62,19 @@ describe('npm start', () => {
     expect(fake.assertClean()).toBeUndefined();
   });
 
+  it('plans a PR that archives a repository as needing care, first in the summary, not as plain success', async () => {
+    const { fake } = stack;
+    const head = fake.commit(CONFIG_REPO, { 'repos/api.yml': `${apiFile('Public API', bugLabel).replace('spec:\n', 'spec:\n  archived: true\n')}` }, { branch: 'archive-api' });
+    const pull = fake.addPull(CONFIG_REPO, { head: { ref: 'archive-api' } });
+    expect((await deliver(url, SECRET, 'pull_request', pullRequestEvent(fake, CONFIG_REPO, pull))).status).toBe(200);
+    const plan = await waitFor(() => checkRun('Converge plan', head), 'the plan check run');
+    expect(plan.conclusion).toBe('neutral');
+    expect(plan.output.title).toMatch(/^Needs care: 1 destructive · 1 to update$/);
+    expect(plan.output.summary).toMatch(/^⚠️ \*\*Needs care: 1 destructive\.\*\*/);
+    expect(plan.output.summary).toContain('🛑 **Destructive:** Archives repository api: it becomes read-only.');
+    expect(fake.repo('api').archived).not.toBe(true);
+  });
+
   it('serves liveness, readiness and metrics that count the convergence', async () => {
     const web = `http://127.0.0.1:${app.ports.web}`;
     const ops = `http://127.0.0.1:${app.ports.ops}`;
