@@ -4,7 +4,11 @@ export interface DriftReport {
   /** Stable key of what the issue is about: `all` for the single issue, else a resource key. */
   key: string;
   title: string;
-  body: string;
+  /**
+   * The issue's body, given the open issue's body as it stands (without the marker), from
+   * which the report carries its history forward. Returning it unchanged edits nothing.
+   */
+  body(previous: string | undefined): string;
 }
 
 const markerFor = (key: string) => `<!-- converge:drift:${encodeURIComponent(key)} -->`;
@@ -14,13 +18,15 @@ const BODY_LIMIT = 65_000;
 export interface DriftIssueOutcome {
   opened: number[];
   updated: number[];
+  /** Open issues whose report did not change: left as they are. */
+  unchanged: number[];
   closed: number[];
 }
 
 /**
  * Make the open drift issues match the reports: update the issue carrying a report's hidden
- * marker (never matched by title), open one where none exists, and close, with a comment,
- * every open drift issue whose key has no report any more.
+ * marker (never matched by title) when its title or body differs, open one where none exists,
+ * and close, with a comment, every open drift issue whose key has no report any more.
  */
 export async function syncDriftIssues(
   client: GitHubClient,
@@ -46,16 +52,20 @@ export async function syncDriftIssues(
     else byKey.set(decoded, issue);
   }
 
-  const outcome: DriftIssueOutcome = { opened: [], updated: [], closed: [] };
+  const outcome: DriftIssueOutcome = { opened: [], updated: [], unchanged: [], closed: [] };
   const wanted = new Set<string>();
   for (const report of reports) {
     wanted.add(report.key);
-    const body = `${markerFor(report.key)}\n${report.body}`.slice(0, BODY_LIMIT);
+    const marker = `${markerFor(report.key)}\n`;
     const existing = byKey.get(report.key);
+    const previous = existing?.body?.startsWith(marker) ? existing.body.slice(marker.length) : (existing?.body ?? undefined);
+    const body = `${marker}${report.body(previous)}`.slice(0, BODY_LIMIT);
     if (existing) {
       if (existing.body !== body || existing.title !== report.title) {
         await client.rest.issues.update({ owner: ref.owner, repo: ref.repo, issue_number: existing.number, title: report.title, body });
         outcome.updated.push(existing.number);
+      } else {
+        outcome.unchanged.push(existing.number);
       }
     } else {
       const { data } = await client.rest.issues.create({ owner: ref.owner, repo: ref.repo, title: report.title, body, labels });

@@ -1,9 +1,10 @@
 import { hasErrors } from '../core/diagnostics.js';
-import type { Change, ChangeResult } from '../core/plan-types.js';
+import type { Change, ChangeResult, ReadFailure } from '../core/plan-types.js';
 import { resourceKey } from '../core/resource.js';
 import { runApply, runPlan, type PlanRun } from '../engine/run.js';
-import { commentOn, defaultBranchHead, snapshotAt, syncDriftIssues, type DriftIssueOutcome, type DriftReport } from '../github-app/index.js';
-import { renderPlan, renderResults } from '../github-app/render/index.js';
+import { githubWebUrl } from '../env/github-host.js';
+import { checkRunUrl, commentOn, defaultBranchHead, snapshotAt, syncDriftIssues, type DriftIssueOutcome, type DriftReport } from '../github-app/index.js';
+import { driftIssueTitle, renderDriftReport, renderFullRunOutput, type DriftReportInput } from '../github-app/render/index.js';
 import { githubFootprint } from '../providers/github/index.js';
 import type { FullRunJob } from '../queue/jobs.js';
 import { modelOf, providerDeps, type WorkerContext } from './context.js';
@@ -14,31 +15,35 @@ import { failingKeys, type JobReport } from './job-report.js';
 
 export interface FullRunOutcome extends JobReport {
   headSha: string;
-  /** Drifted or extraneous resources left after reverting, plus unreadable ones. */
+  /** Drifted, extraneous or missing resources left after reverting, plus unreadable ones. */
   drifted: number;
   reverted: ChangeResult[];
   issues: DriftIssueOutcome;
   skipped?: 'not-admin' | 'unverified' | 'invalid-config' | 'no-config';
 }
 
-const noIssues: DriftIssueOutcome = { opened: [], updated: [], closed: [] };
+const noIssues: DriftIssueOutcome = { opened: [], updated: [], unchanged: [], closed: [] };
 
-function reportFor(run: PlanRun, changes: Change[], key: string, title: string, description: string): DriftReport {
-  const output = renderPlan({
-    plan: { changes, diagnostics: [], readFailures: run.plan.readFailures },
-    policy: { ...run.policy, requestedDeletions: changes.filter((c) => c.action === 'delete').length },
-    context: { description, subject: 'commit' },
-  });
-  return { key, title, body: `${output.summary}\n\n${output.text}` };
+/** What every drift report of one run shares: all but its items and the issue's body. */
+type ReportBase = Omit<DriftReportInput, 'changes' | 'readFailures' | 'previous'>;
+
+function reportFor(base: ReportBase, key: string, title: string, changes: Change[], readFailures: readonly ReadFailure[]): DriftReport {
+  return { key, title, body: (previous) => renderDriftReport({ ...base, changes, readFailures, ...(previous === undefined ? {} : { previous }) }) };
 }
 
-function driftReports(run: PlanRun, remaining: Change[], mode: 'single' | 'per-resource', description: string): DriftReport[] {
+/**
+ * One report for everything left, or in `per-resource` mode one per resource, those that could
+ * not be read included, so that each issue is about exactly one thing.
+ */
+function driftReports(base: ReportBase, remaining: Change[], readFailures: readonly ReadFailure[], mode: 'single' | 'per-resource'): DriftReport[] {
   if (mode === 'per-resource') {
-    return remaining.map((c) => reportFor(run, [c], resourceKey(c), `Drift: ${resourceKey(c)}`, description));
+    return [
+      ...remaining.map((c) => reportFor(base, resourceKey(c), `Drift: ${resourceKey(c)}`, [c], [])),
+      ...readFailures.map((f) => reportFor(base, resourceKey(f), `Drift: ${resourceKey(f)}`, [], [f])),
+    ];
   }
-  if (remaining.length === 0 && run.plan.readFailures.length === 0) return [];
-  const count = `${remaining.length} resource${remaining.length === 1 ? '' : 's'}`;
-  return [reportFor(run, remaining, 'all', `Drift: ${count} differ from the config repo`, description)];
+  if (remaining.length === 0 && readFailures.length === 0) return [];
+  return [reportFor(base, 'all', driftIssueTitle(remaining, readFailures), remaining, readFailures)];
 }
 
 /**
@@ -85,7 +90,8 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
     },
     async (checkRun) => {
       const expected = new Set(head.resources.map((r) => `${r.kind}\u0000${r.target}`)).size;
-      const progress = checkRunProgress({ client, ref, checkRunId: await checkRun.open(), expected, log });
+      const checkRunId = await checkRun.open();
+      const progress = checkRunProgress({ client, ref, checkRunId, expected, log });
       let run: PlanRun;
       try {
         run = checkRun.closeLater(
@@ -111,20 +117,28 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
       const revertedKeys = new Set(reverted.filter((r) => r.status === 'applied').map((r) => resourceKey(r.change)));
       const remaining = found.filter((c) => !revertedKeys.has(resourceKey(c)));
 
-      const description = `Full run at ${headSha.slice(0, 7)}${revertedKeys.size > 0 ? `; ${revertedKeys.size} resources were reverted to their spec` : ''}.`;
-      const issues = await syncDriftIssues(client, ref, driftReports(run, remaining, drift.issues, description), drift.labels);
       const reportedFailures = run.plan.readFailures;
-
-      const results = renderResults({ results: reverted, readFailures: reportedFailures, context: { description, subject: 'commit' } });
-      const where = [...issues.opened, ...issues.updated].map((n) => `#${n}`).join(', ');
-      const leftTitle = remaining.length === 0 ? 'no drift left' : `${remaining.length} drifted or extraneous left${where ? ` (${where})` : ''}`;
+      const webUrl = githubWebUrl(context.processEnv);
+      const repoUrl = `${webUrl}/${job.owner}/${job.repo}`;
+      const fileUrl = (file: string, line: number) => `${repoUrl}/blob/${headSha}/${file}#L${line}`;
+      const base: ReportBase = {
+        drift,
+        run: { sha: headSha, checkRunUrl: checkRunUrl(webUrl, ref, checkRunId), commitUrl: `${repoUrl}/commit/${headSha}` },
+        defaultOwners: head.config.owners,
+        fileUrl,
+        now: new Date(),
+      };
+      const issues = await syncDriftIssues(client, ref, driftReports(base, remaining, reportedFailures, drift.issues), drift.labels);
+      const carrying = [...issues.opened, ...issues.updated, ...issues.unchanged].sort((a, b) => a - b);
+      const result = renderFullRunOutput({
+        reverted,
+        remaining,
+        readFailures: reportedFailures,
+        issues: carrying.map((number) => ({ number, url: `${repoUrl}/issues/${number}` })),
+        context: { description: `Full run at ${headSha.slice(0, 7)}.`, fileUrl },
+      });
       return {
-        result: {
-          conclusion: remaining.length === 0 && reportedFailures.length === 0 && results.conclusion !== 'failure' ? 'success' : 'neutral',
-          title: `${revertedKeys.size} reverted, ${leftTitle}`,
-          summary: results.summary,
-          text: results.text,
-        },
+        result,
         outcome: (checkRun) => ({
           headSha,
           drifted: remaining.length + reportedFailures.length,
@@ -136,7 +150,7 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
         after: async () => {
           log.info({ drifted: remaining.length, reverted: revertedKeys.size, ...issues }, 'full run finished');
           if (authorization.replyIn) {
-            await commentOn(client, ref, authorization.replyIn, `Full run finished at ${headSha.slice(0, 7)}: ${revertedKeys.size} reverted, ${leftTitle}.`);
+            await commentOn(client, ref, authorization.replyIn, `Full run finished at ${headSha.slice(0, 7)}: ${result.title}.`);
           }
         },
       };

@@ -24,22 +24,26 @@ describe('full runs and drift issues', () => {
   it('opens an issue when the org drifts, and closes it once fixed by hand', async () => {
     fake.addRepo({ name: 'api', description: 'as declared' });
     seed('providers:\n  github: {}\nscope:\n  github.repository: { exclude: [converge-config] }\n', { 'repos/api.yml': repoFile('api', '  description: as declared\n') });
-    expect((await full()).issues).toEqual({ opened: [], updated: [], closed: [] });
+    expect((await full()).issues).toEqual({ opened: [], updated: [], unchanged: [], closed: [] });
 
     fake.repo('api').description = 'changed in the UI';
     const drifted = await full();
     expect(drifted.drifted).toBe(1);
     const [issue] = openDriftIssues();
-    expect(issue!.title).toBe('Drift: 1 resource differ from the config repo');
+    expect(issue!.title).toBe('Drift: 1 resource differs from the configuration');
     expect(issue!.labels).toEqual(['converge-drift']);
     expect(issue!.body).toContain('github.repository/api');
     expect(issue!.body).toContain('changed in the UI');
     expect(issue!.body).toContain('repos/api.yml');
     expect(fake.repo('api').description).toBe('changed in the UI');
 
-    // Same drift again: the same issue, found by its marker, not a second one.
-    await full();
+    expect(issue!.body).not.toContain('would apply');
+
+    // Same drift again: the same issue, found by its marker, not a second one, and not edited.
+    fake.resetLog();
+    expect((await full()).issues.unchanged).toEqual([issue!.number]);
     expect(openDriftIssues().map((i) => i.number)).toEqual([issue!.number]);
+    expect(fake.count({ method: 'PATCH', path: new RegExp(`/issues/${issue!.number}$`) })).toBe(0);
 
     fake.repo('api').description = 'as declared';
     const fixed = await full();
@@ -59,6 +63,15 @@ describe('full runs and drift issues', () => {
     expect(issue!.body).not.toContain('archive-old');
     expect(issue!.body).toContain('prune is off');
     expect(fake.repos().map((r) => r.name)).toContain('stray');
+    // The check run's title and summary agree, and the summary links to the issue, which links back.
+    const run = fake.checkRuns(CONFIG_REPO).find((r) => r.name === 'Converge full run')!;
+    const issueUrl = `https://github.com/acme/${CONFIG_REPO}/issues/${issue!.number}`;
+    expect(run.output.title).toBe(`0 reverted, 1 extraneous left (#${issue!.number})`);
+    expect(run.output.summary).toMatch(/^⚠️ \*\*1 item left: 1 extraneous\.\*\* The live state differs from the configuration; see /);
+    expect(run.output.summary).toContain(`[#${issue!.number}](${issueUrl})`);
+    expect(run.output.summary).not.toMatch(/Nothing to apply|already matches/);
+    expect(issue!.body).toContain(`[full run](https://github.com/acme/${CONFIG_REPO}/runs/${run.id})`);
+    expect(issue!.body).toContain(`(https://github.com/acme/${CONFIG_REPO}/commit/${run.head_sha})`);
   });
 
   it('reverts drift in revert mode and reports what it reverted', async () => {
@@ -94,6 +107,26 @@ describe('full runs and drift issues', () => {
     fake.repo('a').description = 'y';
     await full();
     expect(openDriftIssues().map((i) => i.title)).toEqual(['Drift: github.repository/b']);
+  });
+
+  it('edits the issue in place as items resolve, with a dated history', async () => {
+    fake.addRepo({ name: 'a', description: 'x' });
+    fake.addRepo({ name: 'b', description: 'x' });
+    seed('providers:\n  github: {}\nscope:\n  github.repository: { exclude: [converge-config] }\n', { 'r.yml': repoFile('a', '  description: y\n') + '---\n' + repoFile('b', '  description: y\n') });
+    await full();
+    const [issue] = openDriftIssues();
+    expect(issue!.body).toContain('**2 items:** 2 drifted');
+    fake.repo('a').description = 'y';
+    const outcome = await full();
+    expect(outcome.issues.updated).toEqual([issue!.number]);
+    const body = openDriftIssues()[0]!.body!;
+    expect(body).toContain('**1 item:** 1 drifted');
+    expect(body).not.toContain('### Drifted: <code>github.repository/a</code>');
+    const history = body.slice(body.indexOf('## History')).split('\n').filter((l) => l.startsWith('- '));
+    expect(history).toEqual([
+      expect.stringMatching(/^- \d{4}-\d\d-\d\d \d\d:\d\d UTC — resolved: <code>github\.repository\/a<\/code>$/),
+      expect.stringMatching(/ UTC — appeared: <code>github\.repository\/a<\/code> \(description\), <code>github\.repository\/b<\/code> \(description\)$/),
+    ]);
   });
 
   it('names a resource that could not be read and still reports the others', async () => {
@@ -256,8 +289,10 @@ describe("Converge's own footprint", () => {
     await full();
     const [issue] = openDriftIssues();
     expect(issue!.body).toContain('github.repository/api');
-    // The issue's own label (converge-drift, created with the issue) and the config repo stay out of it.
-    expect(issue!.body).not.toContain(CONFIG_REPO);
+    // The issue's own label (converge-drift, created with the issue) and the config repo stay out of it
+    // (the body links to the config repo's run and commit, but lists no item of it).
+    expect(issue!.body).toContain('**1 item:** 1 drifted');
+    expect(issue!.body).not.toContain(`/${CONFIG_REPO}</code>`);
     expect(issue!.body).not.toContain('converge-drift');
     await full();
     expect(openDriftIssues()[0]!.body).not.toContain('converge-drift');

@@ -4,6 +4,7 @@
  */
 export { ANNOTATIONS_PER_REQUEST, chunkAnnotations } from './annotations.js';
 export { GITHUB_OUTPUT_LIMIT, OUTPUT_BUDGET } from './budget.js';
+export { driftIssueTitle, renderDriftReport, renderFullRunOutput, type DriftReportInput, type FullRunOutputInput } from './drift.js';
 export { escapeMarkdown } from './markdown.js';
 export { renderNoManagedFiles, renderPlan } from './plan.js';
 export { renderResults } from './results.js';
