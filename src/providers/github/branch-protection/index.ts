@@ -1,10 +1,10 @@
-import { classifyBranchProtection } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { childNameProblem, IGNORES_CASE_OF_REPOSITORY, repositoryChildKey, repositoryNameProblem } from '../shared/names.js';
 import { bulkRepositories } from '../shared/bulk-repositories.js';
 import { applyBranchProtection } from './apply.js';
 import { readBranchProtections } from './read.js';
 import { protectionReferences } from './references.js';
+import { classifyBranchProtection } from './risk.js';
 import { BranchProtection } from './schema.js';
 
 export { BranchProtection } from './schema.js';

@@ -1,9 +1,9 @@
-import { classifyCollaborator } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { caseInsensitiveKey, childNameProblem, loginProblem, repositoryNameProblem, splitChildName } from '../shared/names.js';
 import { referencesTo } from '../shared/references.js';
 import { applyCollaborator } from './apply.js';
 import { readCollaborators, repositoryCollaborators } from './read.js';
+import { classifyCollaborator } from './risk.js';
 import { Collaborator } from './schema.js';
 
 export { Collaborator } from './schema.js';

@@ -1,9 +1,9 @@
-import { classifyEnvironment } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { caseInsensitiveKey, childNameProblem, controlCharacterProblem, repositoryNameProblem } from '../shared/names.js';
 import { applyEnvironment } from './apply.js';
 import { readEnvironments, repositoryEnvironments } from './read.js';
 import { environmentReferences } from './references.js';
+import { classifyEnvironment } from './risk.js';
 import { Environment } from './schema.js';
 
 export { Environment } from './schema.js';

@@ -3,6 +3,7 @@ import { caseInsensitiveKey, labelNameProblem } from '../shared/names.js';
 import { bulkRepositories } from '../shared/bulk-repositories.js';
 import { applyLabel } from './apply.js';
 import { readLabels } from './read.js';
+import { classifyLabel } from './risk.js';
 import { Label } from './schema.js';
 
 export { Label } from './schema.js';
@@ -12,6 +13,7 @@ export const labelKind: GitHubKind<Label> = {
   description: 'A label of a repository, named <repository>/<label>; renamed in place, keeping its issues.',
   spec: Label,
   renamable: true,
+  classify: classifyLabel,
   validateName: labelNameProblem,
   nameKey: caseInsensitiveKey,
   nameRule: 'GitHub compares repository and label names without regard to case',

@@ -1,9 +1,9 @@
-import { classifyMember } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { loginProblem } from '../shared/names.js';
 import { referencesTo } from '../shared/references.js';
 import { applyMember } from './apply.js';
 import { members, readMembers } from './read.js';
+import { classifyMember } from './risk.js';
 import { Member } from './schema.js';
 
 export { Member } from './schema.js';

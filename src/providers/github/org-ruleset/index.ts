@@ -1,4 +1,3 @@
-import { classifyRuleset } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { controlCharacterProblem } from '../shared/names.js';
 import { applyRuleset } from '../ruleset/apply.js';
@@ -7,6 +6,7 @@ import { orgRulesets, readOrgRulesets } from '../ruleset/read.js';
 import { bypassReferences } from '../ruleset/references.js';
 import { OrgRuleset } from '../ruleset/schema.js';
 import { orgScope } from '../ruleset/scope.js';
+import { classifyOrgRuleset } from './risk.js';
 
 export { OrgRuleset } from '../ruleset/schema.js';
 
@@ -16,7 +16,7 @@ export const orgRulesetKind: GitHubKind<OrgRuleset> = {
   description: 'A ruleset of the org, named <ruleset name>, applied to the repositories its conditions select.',
   spec: OrgRuleset,
   renamable: true,
-  classify: classifyRuleset,
+  classify: classifyOrgRuleset,
   validateName: (name) =>
     controlCharacterProblem('ruleset', name) ??
     (name.trim() === name && name.length > 0 ? undefined : `"${name}" is not a ruleset name: it must not be empty or start or end with spaces.`),

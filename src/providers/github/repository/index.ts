@@ -1,9 +1,9 @@
-import { classifyRepository } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { caseInsensitiveKey, IGNORES_CASE, repositoryNameProblem } from '../shared/names.js';
 import { bulkRepositories } from '../shared/bulk-repositories.js';
 import { applyRepository } from './apply.js';
 import { readRepositories } from './read.js';
+import { classifyRepository } from './risk.js';
 import { Repository } from './schema.js';
 
 export { Repository } from './schema.js';

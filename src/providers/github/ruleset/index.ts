@@ -1,10 +1,10 @@
-import { classifyRuleset } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { childNameProblem, controlCharacterProblem, IGNORES_CASE_OF_REPOSITORY, repositoryChildKey, repositoryNameProblem } from '../shared/names.js';
 import { applyRuleset } from './apply.js';
 import { diffRuleset } from './live.js';
 import { readRulesets, rulesetsOfRepositories } from './read.js';
 import { bypassReferences } from './references.js';
+import { classifyRuleset } from './risk.js';
 import { Ruleset } from './schema.js';
 import { repositoryScope } from './scope.js';
 

@@ -1,10 +1,10 @@
-import { classifyTeamRepository } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { bulkTeams } from '../shared/bulk-teams.js';
 import { caseInsensitiveKey, childNameProblem, IGNORES_CASE_OF_REPOSITORY, repositoryNameProblem, splitChildName, teamSlugProblem } from '../shared/names.js';
 import { referencesTo } from '../shared/references.js';
 import { applyTeamRepository } from './apply.js';
 import { readTeamRepositories } from './read.js';
+import { classifyTeamRepository } from './risk.js';
 import { TeamRepository } from './schema.js';
 
 export { TeamRepository } from './schema.js';

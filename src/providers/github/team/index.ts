@@ -1,10 +1,10 @@
-import { classifyTeam } from '../classify.js';
 import type { GitHubKind } from '../kind.js';
 import { teamSlugProblem } from '../shared/names.js';
 import { bulkTeams } from '../shared/bulk-teams.js';
 import { applyTeam } from './apply.js';
 import { readTeams } from './read.js';
 import { teamConfigProblems, teamReferences } from './references.js';
+import { classifyTeam } from './risk.js';
 import { Team } from './schema.js';
 
 export { Team } from './schema.js';

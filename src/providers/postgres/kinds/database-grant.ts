@@ -1,7 +1,7 @@
-import { classifyGrant } from '../classify.js';
 import { applyDatabaseGrant } from '../apply-grants.js';
 import { nameCheck, type PostgresKind } from '../kind.js';
 import { KIND } from '../names.js';
+import { classifyDatabaseGrant } from '../risk.js';
 import { DatabaseGrant } from '../schema.js';
 
 export const databaseGrantKind: PostgresKind<DatabaseGrant> = {
@@ -9,7 +9,7 @@ export const databaseGrantKind: PostgresKind<DatabaseGrant> = {
   description: 'Privileges of a role on a database, named <database>/<grantee>.',
   spec: DatabaseGrant,
   renamable: false,
-  classify: classifyGrant,
+  classify: classifyDatabaseGrant,
   validateName: nameCheck(KIND.databaseGrant),
   inDatabase: false,
   needs: { databases: true },

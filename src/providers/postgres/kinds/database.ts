@@ -1,7 +1,7 @@
-import { classifyContainer } from '../classify.js';
 import { applyDatabase } from '../apply.js';
 import { nameCheck, type PostgresKind } from '../kind.js';
 import { KIND } from '../names.js';
+import { classifyDatabase } from '../risk.js';
 import { Database } from '../schema.js';
 
 export const databaseKind: PostgresKind<Database> = {
@@ -9,7 +9,7 @@ export const databaseKind: PostgresKind<Database> = {
   description: 'A database and its owner, named <database>.',
   spec: Database,
   renamable: true,
-  classify: classifyContainer('database'),
+  classify: classifyDatabase,
   validateName: nameCheck(KIND.database),
   inDatabase: false,
   needs: { databases: true },

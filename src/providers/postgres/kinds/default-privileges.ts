@@ -1,7 +1,7 @@
-import { classifyGrant } from '../classify.js';
 import { applyDefaultPrivileges } from '../apply-grants.js';
 import { nameCheck, type PostgresKind } from '../kind.js';
 import { KIND } from '../names.js';
+import { classifyDefaultPrivileges } from '../risk.js';
 import { DefaultPrivileges } from '../schema.js';
 
 export const defaultPrivilegesKind: PostgresKind<DefaultPrivileges> = {
@@ -9,7 +9,7 @@ export const defaultPrivilegesKind: PostgresKind<DefaultPrivileges> = {
   description: 'Privileges a role gets on objects another role creates in a schema later, named <database>/<schema>/<forRole>/<grantee>.',
   spec: DefaultPrivileges,
   renamable: false,
-  classify: classifyGrant,
+  classify: classifyDefaultPrivileges,
   validateName: nameCheck(KIND.defaultPrivileges),
   inDatabase: true,
   needs: { defaults: true },

@@ -1,7 +1,7 @@
-import { classifyMembership } from '../classify.js';
 import { applyMembership } from '../apply.js';
 import { nameCheck, type PostgresKind } from '../kind.js';
 import { KIND } from '../names.js';
+import { classifyMembership } from '../risk.js';
 import { RoleMembership } from '../schema.js';
 
 export const membershipKind: PostgresKind<RoleMembership> = {

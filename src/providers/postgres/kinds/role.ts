@@ -1,7 +1,7 @@
-import { classifyRole } from '../classify.js';
 import { applyRole } from '../apply.js';
 import { nameCheck, type PostgresKind } from '../kind.js';
 import { KIND } from '../names.js';
+import { classifyRole } from '../risk.js';
 import { Role } from '../schema.js';
 
 export const roleKind: PostgresKind<Role> = {

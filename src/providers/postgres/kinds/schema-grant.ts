@@ -1,7 +1,7 @@
-import { classifyGrant } from '../classify.js';
 import { applySchemaGrant } from '../apply-grants.js';
 import { nameCheck, type PostgresKind } from '../kind.js';
 import { KIND } from '../names.js';
+import { classifySchemaGrant } from '../risk.js';
 import { SchemaGrant } from '../schema.js';
 
 export const schemaGrantKind: PostgresKind<SchemaGrant> = {
@@ -9,7 +9,7 @@ export const schemaGrantKind: PostgresKind<SchemaGrant> = {
   description: 'Privileges of a role on a schema, named <database>/<schema>/<grantee>.',
   spec: SchemaGrant,
   renamable: false,
-  classify: classifyGrant,
+  classify: classifySchemaGrant,
   validateName: nameCheck(KIND.schemaGrant),
   inDatabase: true,
   needs: {},

@@ -1,7 +1,7 @@
-import { classifyContainer } from '../classify.js';
 import { applySchema } from '../apply.js';
 import { nameCheck, type PostgresKind } from '../kind.js';
 import { KIND } from '../names.js';
+import { classifySchema } from '../risk.js';
 import { Schema } from '../schema.js';
 
 export const schemaKind: PostgresKind<Schema> = {
@@ -9,7 +9,7 @@ export const schemaKind: PostgresKind<Schema> = {
   description: 'A schema and its owner, named <database>/<schema>.',
   spec: Schema,
   renamable: true,
-  classify: classifyContainer('schema'),
+  classify: classifySchema,
   validateName: nameCheck(KIND.schema),
   inDatabase: true,
   needs: {},

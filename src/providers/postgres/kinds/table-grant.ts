@@ -1,8 +1,8 @@
-import { classifyGrant } from '../classify.js';
 import { applyTableGrant } from '../apply-grants.js';
 import { diffTableGrant } from '../diff.js';
 import { nameCheck, type PostgresKind } from '../kind.js';
 import { KIND } from '../names.js';
+import { classifyTableGrant } from '../risk.js';
 import { TableGrant } from '../schema.js';
 
 export const tableGrantKind: PostgresKind<TableGrant> = {
@@ -10,7 +10,7 @@ export const tableGrantKind: PostgresKind<TableGrant> = {
   description: "A role's privileges on the tables of a schema, named <database>/<schema>/<grantee>.",
   spec: TableGrant,
   renamable: false,
-  classify: classifyGrant,
+  classify: classifyTableGrant,
   validateName: nameCheck(KIND.tableGrant),
   inDatabase: true,
   needs: { tables: true },
