@@ -143,6 +143,8 @@ function place(items: Item[], summary: BlockWriter, input: PlanRenderInput, word
   ];
   const parts = new Set(items.map((i) => i.part));
   if (!parts.has('own') && hasDrift) text.add(`## ${words.own}\n\n${words.noOwn}`);
+  // Parts already begun in an earlier sink: their heading there says "(continued)".
+  const started = new Set<Part>();
   let at = 0;
   let index = 0;
   while (index < items.length) {
@@ -167,7 +169,7 @@ function place(items: Item[], summary: BlockWriter, input: PlanRenderInput, word
       }
       // The drift part keeps room in the text while PR changes fill it.
       const reserve = sink.reserve + (sink.out === text && item.part !== 'drift' && hasDrift ? DRIFT_RESERVE : 0);
-      const continued = sink.out !== summary && (sink.count > 0 || sink.out !== text || (item.part === 'risky' && placement.riskyContinues));
+      const continued = sink.out !== summary && started.has(item.part);
       const heading = sink.part === item.part ? '' : partHeading(item.part, words, continued);
       const room = sink.out.room(reserve) - (heading ? byteLength(heading) + 2 : 0);
       const rendered = sink.count < sink.maxCount && room > 0 ? fitted(item, room) : undefined;
@@ -178,6 +180,7 @@ function place(items: Item[], summary: BlockWriter, input: PlanRenderInput, word
       }
       if (heading) sink.out.add(heading);
       sink.out.add(rendered.text);
+      started.add(item.part);
       sink.part = item.part;
       sink.count++;
       if (rendered.named >= item.group.members.length) break;
@@ -262,7 +265,8 @@ function verdictLine(input: PlanRenderInput, verdict: Verdict, counts: PlanCount
 
 /** One line per routine group: what happens to how many, and which fields. */
 function routineList(items: readonly Item[], heading: string): string {
-  const routine = items.filter((i) => i.part !== 'risky');
+  // The largest groups first: a fan-out to 4,800 resources must not hide behind single changes.
+  const routine = items.filter((i) => i.part !== 'risky').sort((a, b) => b.group.members.length - a.group.members.length);
   if (routine.length === 0) return '';
   function* lines(): Generator<string> {
     for (const { group, part } of routine) {
@@ -316,7 +320,7 @@ export function renderPlan(input: PlanRenderInput): CheckOutput {
     if (driftCount > 0 && input.context?.subject !== 'commit') {
       summary.add(`ℹ️ ${plural(driftCount, 'resource')} drifted live; merging would also revert ${driftCount === 1 ? 'it' : 'them'}. See *What merging would also revert*.`);
     }
-    if (plan.changes.length > 0) summary.add(countsTable(counts));
+    if (plan.changes.length > 0) summary.add(`## All changes\n\n${countsTable(counts)}`);
     summary.add(routineList(items, placement.summary.bytes > 0 && verdict.risky.sensitive + verdict.risky.destructive > 0 ? '### Other changes' : '### Changes'));
     closePlacement(placement);
 

@@ -170,8 +170,8 @@ export function renderGroupSection(
   if (names.shown === 0) return undefined;
   // Names on one wrapped paragraph: newlines inside a paragraph render as spaces.
   const list = names.text.replace(/,$/, '').replace(/,\n_and/, ' _and');
-  const body = [...head, list].join('\n\n');
-  const out = table ? `${body}\n\n${table.trimStart()}` : body;
+  // The table before the names: what changes matters more than the hundredth name.
+  const out = [...head, ...(table ? [table.trimStart()] : []), list].join('\n\n');
   if (byteLength(out) > maxBytes) return undefined;
   return { text: out, named: options.allNames ? names.shown : group.members.length };
 }
