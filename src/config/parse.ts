@@ -1,19 +1,27 @@
+import type { z } from 'zod';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { Registry } from '../core/registry.js';
 import type { LoadedDefaults } from './defaults.js';
 import { configError, fileStart } from './diagnostic.js';
 import { sizeProblem, type ConfigFiles } from './files.js';
-import { issuesToDiagnostics } from './issues.js';
+import { issuesToDiagnostics, parseWithoutBroken } from './issues.js';
 import { DefaultsDocument, ResourceDocument } from './schema.js';
+import { suggest } from './suggest.js';
 import { parseYamlFile, type ParsedFile, type YamlDocument } from './yaml.js';
 
 /** How a model file's text becomes documents: `parseYamlFile`, or a cache of its answers. */
 export type ParseFile = (file: string, text: string) => ParsedFile;
 
-/** A resource document whose envelope is valid; its spec is checked once defaults are merged. */
+/** A resource document; its spec is checked once defaults are merged. */
 export interface ParsedResource {
   doc: YamlDocument;
   envelope: ResourceDocument;
+  /**
+   * Envelope fields with problems (already reported), left out of `envelope`: a resource with
+   * any still claims its name, so a duplicate of it is reported in the same load, and has the
+   * rest checked, but never loads.
+   */
+  broken: readonly string[];
 }
 
 export interface ParsedModel {
@@ -25,15 +33,24 @@ export interface ParsedModel {
 /** A defaults document, or why it cannot be one (its kind must be one a provider has). */
 function parseDefaults(doc: YamlDocument, registry: Registry, order: number): LoadedDefaults | Diagnostic[] {
   const result = DefaultsDocument.safeParse(doc.value);
-  if (!result.success) return issuesToDiagnostics(result.error.issues, doc, [], `${doc.file}: defaults`);
+  if (!result.success) {
+    const name = (doc.value as { name?: unknown }).name;
+    const subject = `${doc.file}: defaults${typeof name === 'string' ? ` "${name}"` : ''}`;
+    return issuesToDiagnostics(result.error.issues, { schema: DefaultsDocument, input: doc.value, doc, subject });
+  }
   const { selector, name } = result.data;
   if (!registry.kind(selector.kind)) {
-    return [configError('defaults.unknown-kind', `${doc.file}: defaults "${name}" select unknown kind "${selector.kind}".`, doc.locate(['selector', 'kind']))];
+    const near = suggest(selector.kind, registry.kinds().map((k) => k.kind));
+    const hint = near ? `; did you mean "${near}"?` : '.';
+    return [configError('defaults.unknown-kind', `${doc.file}: defaults "${name}" select unknown kind "${selector.kind}"${hint}`, doc.locate(['selector', 'kind']))];
   }
   return { ...result.data, file: doc.file, line: doc.start.line, order, values: doc.values, locate: doc.locate };
 }
 
-/** Sort one document into the model: a defaults document, a resource envelope, or a diagnostic. */
+/**
+ * Sort one document into the model: a defaults document, a resource envelope, or diagnostics;
+ * an envelope with problems is also kept without its broken fields when its identity is intact.
+ */
 function parseDocument(doc: YamlDocument, registry: Registry, model: ParsedModel, diagnostics: Diagnostic[]): void {
   const value = doc.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -47,12 +64,30 @@ function parseDocument(doc: YamlDocument, registry: Registry, model: ParsedModel
     return;
   }
   const result = ResourceDocument.safeParse(value);
-  if (!result.success) {
-    const name = (value as { name?: unknown }).name;
-    diagnostics.push(...issuesToDiagnostics(result.error.issues, doc, [], `${doc.file}: ${typeof name === 'string' ? name : 'resource'}`));
+  if (result.success) {
+    model.resources.push({ doc, envelope: result.data, broken: [] });
     return;
   }
-  model.resources.push({ doc, envelope: result.data });
+  const { kind, name } = value as { kind?: unknown; name?: unknown };
+  const label = typeof kind === 'string' && typeof name === 'string' ? `${kind}/${name}` : undefined;
+  const unnamed = `${typeof kind === 'string' ? `${kind} ` : ''}document ${doc.index + 1}`;
+  const subject = `${doc.file}: ${label ?? (typeof name === 'string' ? `resource "${name}"` : unnamed)}`;
+  diagnostics.push(...issuesToDiagnostics(result.error.issues, { schema: ResourceDocument, input: value, doc, subject, ...(label ? { resource: label } : {}) }));
+  const salvaged = withoutBrokenFields(value as Record<string, unknown>, result.error.issues);
+  if (salvaged) model.resources.push({ doc, ...salvaged });
+}
+
+/** What identifies a resource: with any of these broken, it claims no name. */
+const IDENTITY_FIELDS = ['kind', 'name', 'target'];
+
+/**
+ * The envelope of a document whose envelope has problems, read without its broken fields, when
+ * what identifies the resource is intact: so its duplicates and its spec's problems are reported
+ * in the same load as the envelope's.
+ */
+function withoutBrokenFields(value: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): Omit<ParsedResource, 'doc'> | undefined {
+  const salvaged = parseWithoutBroken(ResourceDocument, value, issues, (broken) => !IDENTITY_FIELDS.some((field) => broken.has(field)));
+  return salvaged && { envelope: salvaged.data, broken: salvaged.broken };
 }
 
 /**

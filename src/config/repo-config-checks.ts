@@ -7,20 +7,12 @@ import { CronExpressionParser } from 'cron-parser';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Diagnostic, SourceLocation } from '../core/diagnostics.js';
 import { REPO_CONFIG_FILE, type RepoConfig } from './schema.js';
+import { suggest } from './suggest.js';
 import type { YamlDocument } from './yaml.js';
 
 export interface KindCatalogue {
   kinds: readonly string[];
   providers: readonly string[];
-}
-
-/** The known kind a typo most likely meant: one it abbreviates, else the nearest by edit distance. */
-function suggest(kind: string, known: readonly string[]): string | undefined {
-  const abbreviated = known.filter((k) => k.startsWith(kind));
-  if (abbreviated.length === 1) return abbreviated[0];
-  if (known.length === 0) return undefined;
-  const near = closest(kind, [...known]);
-  return distance(kind, near) <= Math.max(2, Math.floor(kind.length / 4)) ? near : undefined;
 }
 
 function unknownKind(kind: string, where: string, location: SourceLocation | undefined, known: readonly string[]): Diagnostic {

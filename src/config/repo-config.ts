@@ -3,10 +3,15 @@ import type { Registry } from '../core/registry.js';
 import { DEFAULT_TARGET } from '../core/resource.js';
 import { configError } from './diagnostic.js';
 import type { ConfigFiles } from './files.js';
-import { issuesToDiagnostics } from './issues.js';
+import { issuesToDiagnostics, parseWithoutBroken } from './issues.js';
 import { checkRepoConfigKinds, checkSchedule } from './repo-config-checks.js';
 import { REPO_CONFIG_FILE, RepoConfig } from './schema.js';
+import { suggest } from './suggest.js';
 import { parseYamlFile, type YamlDocument } from './yaml.js';
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
 
 /** Provider targets resolved from converge.yml: provider → target name → the target's own settings. */
 export type Targets = Map<string, Map<string, unknown>>;
@@ -18,8 +23,12 @@ export interface LoadedRepoConfig {
   valid: boolean;
 }
 
-/** The parsed converge.yml; every default when it is missing or empty, `undefined` when invalid. */
-function parseRepoConfig(text: string | undefined, diagnostics: Diagnostic[]): { config: RepoConfig | undefined; doc?: YamlDocument } {
+/**
+ * The parsed converge.yml; every default when it is missing, empty or unreadable. When it has
+ * problems, its broken top-level fields take their defaults, so the model files are still
+ * checked against the rest and their problems come out in the same load.
+ */
+function parseRepoConfig(text: string | undefined, diagnostics: Diagnostic[]): { config: RepoConfig; doc?: YamlDocument } {
   if (text === undefined) return { config: RepoConfig.parse({}) };
   const parsed = parseYamlFile(REPO_CONFIG_FILE, text);
   diagnostics.push(...parsed.diagnostics);
@@ -30,8 +39,9 @@ function parseRepoConfig(text: string | undefined, diagnostics: Diagnostic[]): {
   if (!doc) return { config: RepoConfig.parse({}) };
   const result = RepoConfig.safeParse(doc.value);
   if (result.success) return { config: result.data, doc };
-  diagnostics.push(...issuesToDiagnostics(result.error.issues, doc, [], REPO_CONFIG_FILE));
-  return { config: undefined, doc };
+  diagnostics.push(...issuesToDiagnostics(result.error.issues, { schema: RepoConfig, input: doc.value, doc, subject: REPO_CONFIG_FILE }));
+  const salvaged = isMapping(doc.value) ? parseWithoutBroken(RepoConfig, doc.value, result.error.issues) : undefined;
+  return { config: salvaged?.data ?? RepoConfig.parse({}), doc };
 }
 
 /**
@@ -43,8 +53,10 @@ function resolveTargets(config: RepoConfig, doc: YamlDocument | undefined, regis
   for (const [name, raw] of Object.entries(config.providers)) {
     const provider = registry.provider(name);
     if (!provider) {
-      const known = [...registry.providers.keys()].join(', ');
-      diagnostics.push(configError('settings.unknown-provider', `${REPO_CONFIG_FILE}: unknown provider "${name}" (known: ${known}).`, doc?.locate(['providers'], name)));
+      const known = [...registry.providers.keys()];
+      const near = suggest(name, known);
+      const hint = near ? `; did you mean "${near}"?` : ` (known: ${known.join(', ')}).`;
+      diagnostics.push(configError('settings.unknown-provider', `${REPO_CONFIG_FILE}: unknown provider "${name}"${hint}`, doc?.locate(['providers'], name)));
       continue;
     }
     const multi = raw !== null && typeof raw === 'object' && 'targets' in raw;
@@ -54,9 +66,10 @@ function resolveTargets(config: RepoConfig, doc: YamlDocument | undefined, regis
     const resolved = new Map<string, unknown>();
     for (const [target, value] of entries) {
       const path = multi ? ['providers', name, 'targets', target] : ['providers', name];
-      const result = provider.targetSettings.safeParse(value ?? {});
+      const input = value ?? {};
+      const result = provider.targetSettings.safeParse(input);
       if (result.success) resolved.set(target, result.data);
-      else if (doc) diagnostics.push(...issuesToDiagnostics(result.error.issues, doc, path, `${REPO_CONFIG_FILE} provider ${name}`));
+      else if (doc) diagnostics.push(...issuesToDiagnostics(result.error.issues, { schema: provider.targetSettings, input, doc, prefix: path, subject: `${REPO_CONFIG_FILE} provider ${name}` }));
     }
     targets.set(name, resolved);
   }
@@ -70,7 +83,6 @@ function resolveTargets(config: RepoConfig, doc: YamlDocument | undefined, regis
  */
 export function loadRepoConfig(files: ConfigFiles, registry: Registry, diagnostics: Diagnostic[]): LoadedRepoConfig {
   const { config: parsed, doc } = parseRepoConfig(files.get(REPO_CONFIG_FILE), diagnostics);
-  if (!parsed) return { config: RepoConfig.parse({}), targets: new Map(), valid: false };
   const targets = resolveTargets(parsed, doc, registry, diagnostics);
   diagnostics.push(...checkRepoConfigKinds(parsed, doc, { kinds: registry.kinds().map((k) => k.kind), providers: [...registry.providers.keys()] }));
   const schedule = checkSchedule(parsed, doc);

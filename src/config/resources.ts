@@ -10,6 +10,7 @@ import { MAX_MODEL_VALUES, MAX_SPEC_VALUES } from './limits.js';
 import type { ParsedResource } from './parse.js';
 import type { Targets } from './repo-config.js';
 import { REPO_CONFIG_FILE, type RepoConfig, type ResourceDocument } from './schema.js';
+import { suggest } from './suggest.js';
 
 export interface ResourceContext {
   registry: Registry;
@@ -35,33 +36,45 @@ function resolveTarget(envelope: ResourceDocument, targets: Targets): string | {
 }
 
 /**
- * The envelope's kind and target, or why the resource cannot be loaded: an unknown kind, a
- * target converge.yml does not declare, a name the kind rejects, previousNames on a kind
- * that cannot be renamed. A rejected resource without a problem is skipped silently.
+ * What identifies the resource, or why it cannot be identified: an unknown kind, a target
+ * converge.yml does not declare, a name the kind rejects. A rejected resource without a
+ * problem is skipped silently.
  */
-function checkEnvelope(
+function identify(
   { doc, envelope }: ParsedResource,
   ctx: ResourceContext,
   label: string,
+  subject: string,
 ): { kind: ResourceKind; target: string } | { rejected: Diagnostic | undefined } {
   const kind = ctx.registry.kind(envelope.kind);
   if (!kind) {
-    const known = ctx.registry.kinds().map((k) => k.kind).join(', ');
-    return { rejected: configError('resource.unknown-kind', `${doc.file}: unknown kind "${envelope.kind}" (known kinds: ${known}).`, doc.locate(['kind']), label) };
+    const known = ctx.registry.kinds().map((k) => k.kind);
+    const near = suggest(envelope.kind, known);
+    const hint = near ? `; did you mean "${near}"?` : ` (known kinds: ${known.join(', ')}).`;
+    return { rejected: configError('resource.unknown-kind', `${subject}: unknown kind "${envelope.kind}"${hint}`, doc.locate(['kind']), label) };
   }
   const target = resolveTarget(envelope, ctx.targets);
   if (typeof target !== 'string') {
     // With a broken converge.yml every resource would repeat the same error: report it once.
     if (!ctx.configValid) return { rejected: undefined };
-    return { rejected: configError('resource.target', `${label}: ${target.error}.`, doc.locate(envelope.target ? ['target'] : ['kind']), label) };
+    return { rejected: configError('resource.target', `${subject}: ${target.error}.`, doc.locate(envelope.target ? ['target'] : ['kind']), label) };
   }
-  let nameProblem = kind.validateName?.(envelope.name);
-  for (const previous of envelope.previousNames) nameProblem ??= kind.validateName?.(previous);
-  if (nameProblem) return { rejected: configError('resource.name', `${label}: ${nameProblem}`, doc.locate(['name']), label) };
-  if (envelope.previousNames.length > 0 && !kind.renamable) {
-    return { rejected: configError('resource.rename-unsupported', `${label}: ${envelope.kind} cannot be renamed, so previousNames is not allowed.`, doc.locate(['previousNames']), label) };
-  }
+  const nameProblem = kind.validateName?.(envelope.name);
+  if (nameProblem) return { rejected: configError('resource.name', `${subject}: ${nameProblem}`, doc.locate(['name']), label) };
   return { kind, target };
+}
+
+/** Why the resource's previousNames cannot be used: its kind cannot be renamed, or it rejects one of them. */
+function previousNamesProblem(kind: ResourceKind, { doc, envelope }: ParsedResource, label: string, subject: string): Diagnostic | undefined {
+  if (envelope.previousNames.length === 0) return undefined;
+  if (!kind.renamable) {
+    return configError('resource.rename-unsupported', `${subject}: ${envelope.kind} cannot be renamed, so previousNames is not allowed.`, doc.locate(['previousNames']), label);
+  }
+  for (const [index, previous] of envelope.previousNames.entries()) {
+    const problem = kind.validateName?.(previous);
+    if (problem) return configError('resource.name', `${subject}: previous name "${previous}": ${problem}`, doc.locate(['previousNames', index]), label);
+  }
+  return undefined;
 }
 
 /**
@@ -75,13 +88,13 @@ class ValueBudget {
   /** A diagnostic when this resource does not fit, `null` to skip it silently, else undefined. */
   admit(values: number, label: string, at: SourceLocation): Diagnostic | null | undefined {
     if (values > MAX_SPEC_VALUES) {
-      return configError('resource.too-large', `${label}: its spec holds ${values.toLocaleString('en-US')} values with its defaults merged in, more than the limit of ${MAX_SPEC_VALUES.toLocaleString('en-US')} (see Limits in the README).`, at, label);
+      return configError('resource.too-large', `${at.file}: ${label}: its spec holds ${values.toLocaleString('en-US')} values with its defaults merged in, more than the limit of ${MAX_SPEC_VALUES.toLocaleString('en-US')} (see Limits in the README).`, at, label);
     }
     this.used += values;
     if (this.used <= MAX_MODEL_VALUES) return undefined;
     if (this.exhausted) return null;
     this.exhausted = true;
-    return configError('model.too-large', `${label}: with defaults merged in, the model holds more than ${MAX_MODEL_VALUES.toLocaleString('en-US')} values, the limit (see Limits in the README); nothing from here on was loaded.`, at, label);
+    return configError('model.too-large', `${at.file}: ${label}: with defaults merged in, the model holds more than ${MAX_MODEL_VALUES.toLocaleString('en-US')} values, the limit (see Limits in the README); nothing from here on was loaded.`, at, label);
   }
 }
 
@@ -113,22 +126,25 @@ function validateSpec(
   { doc, envelope }: ParsedResource,
   applied: readonly LoadedDefaults[],
   label: string,
+  subject: string,
 ): { spec: Record<string, unknown> } | { problems: Diagnostic[] } {
-  const result = kind.spec.safeParse(withDefaults(envelope.spec, applied));
+  const input = withDefaults(envelope.spec, applied);
+  const result = kind.spec.safeParse(input);
   if (result.success) return { spec: result.data };
-  // Point at the resource's own line when it sets the field, else at the defaults that did.
+  // Point at the resource's own line unless the field comes from defaults: then at the strongest that set it.
   const locate = (path: readonly PropertyKey[], key?: string) => {
-    const specPath = path.slice(1);
-    const own = specPath.length === 0 || hasPath(envelope.spec, key === undefined ? specPath : [...specPath, key]);
-    return own ? doc.locate(path, key) : { file: applied.at(-1)?.file ?? doc.file, line: applied.at(-1)?.line ?? 1, column: 1 };
+    const field = key === undefined ? path.slice(1) : [...path.slice(1), key];
+    const from = field.length > 0 && !hasPath(envelope.spec, field) ? applied.findLast((d) => hasPath(d.spec, field)) : undefined;
+    return (from?.locate ?? doc.locate)(path, key);
   };
-  return { problems: issuesToDiagnostics(result.error.issues, doc, ['spec'], label, label, locate) };
+  return { problems: issuesToDiagnostics(result.error.issues, { schema: kind.spec, input, doc, prefix: ['spec'], subject, resource: label, locate }) };
 }
 
 /**
- * Load step four: turn parsed envelopes into desired resources (envelope checks, defaults
- * merged within the value budget, the kind's schema, duplicates, previous names). Every
- * resource with a problem is left out with a diagnostic; the others load.
+ * Load step four: turn parsed envelopes into desired resources (identity, duplicates, previous
+ * names, defaults merged within the value budget, the kind's schema). Every resource with a
+ * problem is left out with a diagnostic; the others load. Each declaration is checked as far
+ * as its problems allow, so one load reports every problem of the repo.
  */
 export function validateResources(parsed: readonly ParsedResource[], ctx: ResourceContext, diagnostics: Diagnostic[]): DesiredResource[] {
   const resources: DesiredResource[] = [];
@@ -137,39 +153,40 @@ export function validateResources(parsed: readonly ParsedResource[], ctx: Resour
   for (const item of parsed) {
     const { doc, envelope } = item;
     const label = `${envelope.kind}/${envelope.name}`;
-    const checked = checkEnvelope(item, ctx, label);
-    if ('rejected' in checked) {
-      if (checked.rejected) diagnostics.push(checked.rejected);
+    const subject = `${doc.file}: ${label}`;
+    const identified = identify(item, ctx, label, subject);
+    if ('rejected' in identified) {
+      if (identified.rejected) diagnostics.push(identified.rejected);
       continue;
     }
-    const { kind, target } = checked;
+    const { kind, target } = identified;
+    const problems: Diagnostic[] = [];
+    const previousProblem = previousNamesProblem(kind, item, label, subject);
+    if (previousProblem) problems.push(previousProblem);
+    const previousNames = previousProblem ? [] : envelope.previousNames;
+    const duplicate = identities.claim(kind, { kind: envelope.kind, target, name: envelope.name, previousNames, source: doc.start }, label);
+    if (duplicate) problems.push(duplicate);
     const applied = ctx.defaultsFor(envelope.kind, target, envelope.name);
     const overBudget = budget.admit(doc.values + applied.reduce((n, d) => n + d.values, 0), label, doc.start);
-    if (overBudget !== undefined) {
-      if (overBudget) diagnostics.push(overBudget);
-      continue;
-    }
-    const validated = validateSpec(kind, item, applied, label);
-    if ('problems' in validated) {
-      diagnostics.push(...validated.problems);
-      continue;
-    }
-    const resource: DesiredResource = {
+    if (overBudget) problems.push(overBudget);
+    // A broken spec field is reported already; checking what replaced it would only add noise.
+    const validated = overBudget !== undefined || item.broken.includes('spec') ? undefined : validateSpec(kind, item, applied, label, subject);
+    if (validated && 'problems' in validated) problems.push(...validated.problems);
+    diagnostics.push(...problems);
+    if (!validated || 'problems' in validated || problems.length > 0 || item.broken.length > 0) continue;
+    resources.push({
       kind: envelope.kind,
       target,
       name: envelope.name,
       spec: validated.spec,
-      previousNames: envelope.previousNames,
+      previousNames,
       lifecycle: envelope.lifecycle,
       owners: envelope.owners.length > 0 ? envelope.owners : (applied.findLast((d) => d.owners.length > 0)?.owners ?? ctx.config.owners),
       source: doc.start,
       dependsOn: [...new Set(applied.map((d) => d.file))],
       ...(applied.length > 0 ? { locateField: fieldLocator(envelope.spec, applied) } : {}),
-    };
-    const duplicate = identities.claim(kind, resource, label);
-    if (duplicate) diagnostics.push(duplicate);
-    else resources.push(resource);
+    });
   }
-  diagnostics.push(...identities.checkPreviousNames(resources));
+  diagnostics.push(...identities.checkPreviousNames());
   return resources;
 }

@@ -104,9 +104,10 @@ describe('loading the config repo', () => {
     expect(model.diagnostics[0]!.code).toBe('resource.rename-unsupported');
   });
 
-  it('validates converge.yml and names unknown providers', () => {
+  it('validates converge.yml and names unknown providers, all in one load', () => {
     const model = loadModel(new Map([['converge.yml', 'providers:\n  nope: {}\nprune:\n  enabeld: true\n']]), registry);
     expect(model.diagnostics.map((d) => [d.code, d.location?.line])).toEqual([
+      ['settings.unknown-provider', 2],
       ['schema.unknown-field', 4],
     ]);
     const second = loadModel(new Map([['converge.yml', 'providers:\n  nope: {}\n']]), registry);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Change, ChangeResult } from '../../../src/core/plan-types.js';
 import { RISK_LEVELS, type RiskLevel, riskOf, riskRank } from '../../../src/core/risk.js';
-import { renderPlan, renderResults } from '../../../src/github-app/render/index.js';
+import { renderDriftReport, renderPlan, renderResults } from '../../../src/github-app/render/index.js';
 import { type RenderedMarkdown, renderMarkdown } from '../../support/markdown.js';
 import { change, plan } from './fixtures.js';
 
@@ -177,5 +177,43 @@ describe('the rendering harness', () => {
     expect(doc.headings).toEqual([{ level: 2, text: 'Update a_b' }]);
     expect(doc.links).toEqual([{ text: 'repos/a.yml:3', href: 'https://example.com/a#L3' }]);
     expect(doc.text).not.toContain('hidden');
+  });
+});
+
+describe('a report-mode drift issue, as its owner sees it', () => {
+  const hand = change('github.repository', 'api', 'update', [{ path: 'description', before: 'Edited in the web UI', after: 'Public API' }], { origin: 'drift', owners: ['@acme/platform'] });
+  const stray = change('github.repository', 'scratch', 'delete', [], { origin: 'extraneous', source: undefined, actual: { description: 'tmp' }, blocked: 'prune is off in converge.yml' });
+  const label = change('github.label', 'api/security', 'create', [{ path: 'color', before: undefined, after: 'b60205' }], { origin: 'drift', owners: ['@acme/security'] });
+  const doc = renderMarkdown(
+    renderDriftReport({
+      changes: [hand, stray, label],
+      drift: { mode: 'report', kinds: {} },
+      run: { sha: 'abc1234def', checkRunUrl: 'https://github.com/acme/config/runs/7', commitUrl: 'https://github.com/acme/config/commit/abc1234def' },
+      defaultOwners: ['@acme/admins'],
+      fileUrl,
+      now: new Date('2026-12-03T06:00:00Z'),
+    }),
+  );
+
+  it('counts as many items as it shows, says which kind each is, risky first, and never "would apply"', () => {
+    expect(doc.text).toMatch(/^3 items: 1 drifted, 1 extraneous, 1 missing/);
+    const items = doc.headings.filter((h) => /^(?:\S+ )?(Drifted|Extraneous|Missing): /u.test(h.text)).map((h) => h.text);
+    expect(items).toEqual(['🛑 Extraneous: github.repository/scratch', 'Drifted: github.repository/api', 'Missing: github.label/api/security']);
+    expect(doc.text).not.toMatch(/would apply/i);
+    expect(doc.text).not.toMatch(/\*\*|<!--|\]\(/);
+  });
+
+  it('shows Live and Declared, owners as mentions, and links to the run, the commit and each declaring line', () => {
+    expect(doc.tables.map((t) => t.header)).toEqual([
+      ['Field', 'Live', 'Declared'],
+      ['Field', 'Declared'],
+    ]);
+    expect(doc.text).toContain('Owners: @acme/platform');
+    expect(doc.text).toContain('Owners: @acme/admins');
+    const hrefs = doc.links.map((l) => l.href);
+    expect(hrefs).toContain('https://github.com/acme/config/runs/7');
+    expect(hrefs).toContain('https://github.com/acme/config/commit/abc1234def');
+    expect(hrefs).toContain(fileUrl('github.repository/api.yml', 3));
+    for (const verb of ['Revert:', 'Declare it by PR:', 'Exclude it by scope:']) expect(doc.text).toContain(verb);
   });
 });
