@@ -2,7 +2,8 @@ import type { ApplicationFunction, Context } from 'probot';
 import type { Queues } from '../queue/queues.js';
 import type { RepoJob } from '../queue/jobs.js';
 import type { AppEnv } from '../env/app-env.js';
-import { parseFullRunCommand } from './commands.js';
+import { appGitHubError } from '../github-app/index.js';
+import { parseCommentCommand, usageText } from './commands.js';
 import {
   CheckRunEvent,
   CheckSuiteEvent,
@@ -45,8 +46,9 @@ const fromFork = (head: { repo: { id: number } | null }, repoId: number) => head
 /**
  * Webhook handlers: verify (Probot checks the signature before any handler runs), filter to
  * the config repo the admin named, validate the fields used, enqueue, return. All real work
- * (and every authorization decision) happens in workers. An enqueue failure propagates, so
- * the webhook answers 5xx and can be redelivered.
+ * (and every authorization decision) happens in workers; the only GitHub calls a handler makes
+ * acknowledge a `/converge` comment (a reaction, and the usage text for an unknown command).
+ * An enqueue or reply failure propagates, so the webhook answers 5xx and can be redelivered.
  */
 export function convergeApp({ queues, env, onOutcome }: AppOptions): ApplicationFunction {
   const isConfigRepo = (repo: Envelope['repository']) => repo.name.toLowerCase() === env.CONVERGE_CONFIG_REPO.toLowerCase();
@@ -92,13 +94,25 @@ export function convergeApp({ queues, env, onOutcome }: AppOptions): Application
     return what.length > 0 ? enqueued(what.join(' and ')) : ignored('no PR into the default branch and not the default branch');
   };
 
-  // `/converge full-run` (optionally `--allow-deletions`) in an issue or PR comment of the
-  // config repo. The job carries the comment id: the worker re-reads the comment from GitHub
-  // and checks that its author is an admin before running anything.
+  // A comment with a line starting `/converge`, in an issue or PR of the config repo, is
+  // acknowledged at once with a reaction; one Converge does not know gets the usage text.
+  // `/converge full-run` is enqueued with the comment id: the worker re-reads the comment from
+  // GitHub, checks that its author is an admin, and replies when it refuses.
   const onComment: Handler = async (context, _repo, job) => {
-    const { comment, issue } = parsePayload(context.name, IssueCommentEvent, context.payload);
-    const command = parseFullRunCommand(comment.body);
+    const { comment, issue, sender } = parsePayload(context.name, IssueCommentEvent, context.payload);
+    const command = parseCommentCommand(comment.body);
     if (!command) return ignored('no /converge command');
+    // Apps' comments never command Converge: its own replies quote the commands.
+    if (sender.type === 'Bot') return ignored('comment by an app');
+    const where = { owner: job.owner, repo: job.repo };
+    // A courtesy: the command runs (or is answered) whether or not GitHub takes the reaction.
+    await context.octokit.rest.reactions
+      .createForIssueComment({ ...where, comment_id: comment.id, content: 'eyes' })
+      .catch((error: unknown) => context.log.warn({ err: appGitHubError(error, 'write') }, 'could not react to the /converge comment'));
+    if (command.kind === 'unknown') {
+      await context.octokit.rest.issues.createComment({ ...where, issue_number: issue.number, body: usageText(command) });
+      return ignored('unknown /converge command');
+    }
     await queues.enqueueFullRun({
       ...job,
       reason: 'manual',

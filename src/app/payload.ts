@@ -80,6 +80,8 @@ export const IssueCommentEvent = z.object({
     user: z.object({ login: z.string().min(1) }).nullable(),
   }),
   issue: z.object({ number: Id }),
+  /** Who commented: `Bot` for an app, Converge's own replies included. */
+  sender: z.object({ type: z.string() }),
 });
 
 export const PushEvent = z.object({

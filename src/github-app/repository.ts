@@ -5,6 +5,7 @@ import { statusOf } from './errors.js';
 /** A pull request merged as the head commit, with its latest comments (to edit Converge's own in place). */
 export interface MergedPull {
   number: number;
+  title: string;
   comments: Array<{ id: number; body: string }>;
 }
 
@@ -26,7 +27,7 @@ const HEAD = /* GraphQL */ `
             oid
             tree { oid }
             associatedPullRequests(first: 5) @include(if: $withPulls) {
-              nodes { number merged mergeCommit { oid } comments(last: $comments) { nodes { databaseId body } } }
+              nodes { number title merged mergeCommit { oid } comments(last: $comments) { nodes { databaseId body } } }
             }
           }
         }
@@ -42,7 +43,7 @@ interface HeadAnswer {
         oid?: string;
         tree?: { oid: string };
         associatedPullRequests?: {
-          nodes: Array<{ number: number; merged: boolean; mergeCommit: { oid: string } | null; comments: { nodes: Array<{ databaseId: number | null; body: string }> } }>;
+          nodes: Array<{ number: number; title: string; merged: boolean; mergeCommit: { oid: string } | null; comments: { nodes: Array<{ databaseId: number | null; body: string }> } }>;
         };
       } | null;
     } | null;
@@ -64,6 +65,7 @@ export async function defaultBranchHead(client: GitHubClient, ref: RepoRef, opti
     tree: target.tree.oid,
     pulls: merged.map((pull) => ({
       number: pull.number,
+      title: pull.title,
       comments: pull.comments.nodes.flatMap((c) => (c.databaseId === null ? [] : [{ id: c.databaseId, body: c.body }])),
     })),
   };

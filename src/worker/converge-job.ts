@@ -1,6 +1,8 @@
 import { hasErrors } from '../core/diagnostics.js';
 import type { ChangeResult } from '../core/plan-types.js';
 import { runApply, runPlan } from '../engine/run.js';
+import { githubWebUrl } from '../env/github-host.js';
+import { commentData, hiddenData, markedComment } from '../github-app/comments.js';
 import {
   appGitHubError,
   defaultBranchHead,
@@ -15,11 +17,24 @@ import {
   type RepoRef,
 } from '../github-app/index.js';
 import { renderPlan, renderResults } from '../github-app/render/index.js';
+import {
+  attemptOf,
+  invalidConfigReason,
+  parseAttempts,
+  renderApplyComment,
+  withMergedFrom,
+  type ApplyAttempt,
+  type MergedFrom,
+} from '../github-app/render/results.js';
+import { plural } from '../github-app/render/markdown.js';
 import { githubFootprint } from '../providers/github/index.js';
 import type { ConvergeJob } from '../queue/jobs.js';
 import { modelOf, providerDeps, type WorkerContext } from './context.js';
 import { withCheckRun } from './job-skeleton.js';
 import { failingKeys, type JobReport } from './job-report.js';
+
+/** The marker of the one comment per merged PR. */
+const APPLY_COMMENT = 'apply';
 
 export interface ConvergeOutcome extends JobReport {
   headSha: string;
@@ -50,10 +65,21 @@ async function enqueueFullRun(context: WorkerContext, job: ConvergeJob, log: Wor
   }
 }
 
-/** The check run is the record; the PR comment is a courtesy and never undoes it. */
-async function commentOnMergedPulls(client: GitHubClient, ref: RepoRef, head: BranchHead, body: string, log: WorkerContext['log']): Promise<void> {
+/**
+ * The check run is the record; the PR comment is a courtesy and never undoes it. Each merged
+ * PR's comment keeps the attempts before this one (read back from the comment itself), so a
+ * later success never hides an earlier failure. An attempt with nothing to report is only
+ * added where a comment already is.
+ */
+async function commentOnMergedPulls(client: GitHubClient, ref: RepoRef, head: BranchHead, attempt: ApplyAttempt, log: WorkerContext['log']): Promise<void> {
+  const quiet = !attempt.stopped && attempt.applied + attempt.failed + attempt.skipped === 0;
+  const body = (existing: string | undefined) =>
+    renderApplyComment([attempt, ...parseAttempts(commentData(existing, APPLY_COMMENT))], (kept) => hiddenData(APPLY_COMMENT, kept));
   try {
-    for (const pull of head.pulls) await upsertComment(client, ref, pull.number, 'apply', body, pull.comments);
+    for (const pull of head.pulls) {
+      if (quiet && !markedComment(pull.comments, APPLY_COMMENT)) continue;
+      await upsertComment(client, ref, pull.number, APPLY_COMMENT, body, pull.comments);
+    }
   } catch (error) {
     log.warn({ err: appGitHubError(error, 'write') }, 'could not comment on the merged pull request');
   }
@@ -126,6 +152,8 @@ export async function processConvergeJob(
   }
 
   const earlier = job.checkRun?.headSha === headSha ? job.checkRun.id : undefined;
+  const pullsUrl = `${githubWebUrl(context.processEnv)}/${job.owner}/${job.repo}/pull`;
+  const mergedFrom: MergedFrom[] = branchHead.pulls.map((pull) => ({ number: pull.number, title: pull.title, url: `${pullsUrl}/${pull.number}` }));
   const source = { client, ref, cache: context.snapshots, log };
   return withCheckRun<ConvergeOutcome>(
     {
@@ -158,10 +186,20 @@ export async function processConvergeJob(
           onReadChoice: (choice) => log.info(choice, choice.bulk ? 'reading live state in bulk' : 'reading live state one by one'),
         }),
       );
+      const attempt = (url: string) => ({ at: new Date().toISOString(), sha: headSha, url });
       if (hasErrors(run.plan.diagnostics)) {
         // Never half-apply an invalid model: report and write nothing.
-        const output = renderPlan({ plan: run.plan, policy: run.policy, context: { description: 'The configuration at head is invalid; nothing was applied.', subject: 'commit' } });
-        return { result: { ...output, conclusion: 'failure' }, outcome: (reported) => ({ headSha, ...(fromSha ? { fromSha } : {}), results: [], conclusion: 'failure', checkRunUrl: reported.url }) };
+        const why = invalidConfigReason(headSha, run.plan.diagnostics);
+        const errors = run.plan.diagnostics.filter((d) => d.severity === 'error').length;
+        const output = renderPlan({ plan: run.plan, policy: run.policy, context: { description: `Nothing was applied: ${why}. Fix it in a new pull request.`, subject: 'commit' } });
+        return {
+          result: { ...withMergedFrom(output, mergedFrom), title: `Nothing applied: invalid configuration (${plural(errors, 'error')})`, conclusion: 'failure' },
+          outcome: (reported) => ({ headSha, ...(fromSha ? { fromSha } : {}), results: [], conclusion: 'failure', checkRunUrl: reported.url }),
+          after: async (reported) => {
+            log.warn({ errors }, 'nothing applied: the configuration at head is invalid');
+            await commentOnMergedPulls(client, ref, branchHead, { ...attemptOf(attempt(reported.url), []), stopped: why }, log);
+          },
+        };
       }
       const results = await runApply(run, context.registry, context.env.CONVERGE_APPLY_CONCURRENCY);
       // Without a converged commit the removals since then are unknown: a full run finds and prunes them.
@@ -169,6 +207,7 @@ export async function processConvergeJob(
       const output = renderResults({
         results,
         readFailures: run.plan.readFailures,
+        from: mergedFrom,
         context: {
           description: fromSha ? `Converged ${fromSha.slice(0, 7)}..${headSha.slice(0, 7)}.` : noProgressText(headSha, progress, fullRun),
           subject: 'commit',
@@ -188,7 +227,7 @@ export async function processConvergeJob(
           log.info({ conclusion: output.conclusion, results: results.length }, 'converged');
           // The hint follows the record: a hint that cannot be written fails the job, and its retry writes it.
           if (output.conclusion === 'success') await context.progress?.set(ref, { sha: headSha, tree: branchHead.tree });
-          if (results.length > 0) await commentOnMergedPulls(client, ref, branchHead, `**Converge apply** finished: ${output.title}. [Details](${reported.url})`, log);
+          await commentOnMergedPulls(client, ref, branchHead, attemptOf(attempt(reported.url), results, run.plan.readFailures), log);
         },
       };
     },

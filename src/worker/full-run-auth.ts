@@ -5,7 +5,10 @@
  * must be an admin of the config repo. Every doubt refuses: nothing runs.
  */
 import { parseFullRunCommand } from '../app/commands.js';
+import type { Diagnostic } from '../core/diagnostics.js';
 import { appGitHubError, commentOn, fetchComment, repositoryPermission, statusOf, type GitHubClient, type RepoRef } from '../github-app/index.js';
+import { link, text } from '../github-app/render/markdown.js';
+import { invalidConfigReason } from '../github-app/render/results.js';
 import type { FullRunJob } from '../queue/jobs.js';
 
 /** `replyIn`: the issue or PR to answer in, as GitHub says the comment is (never the webhook's word). */
@@ -76,4 +79,23 @@ export async function authorizeFullRun(client: GitHubClient, ref: RepoRef, job: 
     await commentOn(client, ref, where, body);
   }
   return decision;
+}
+
+/**
+ * The answer to an allowed request whose run found the configuration at head invalid: nothing
+ * ran, the first error, and where all of them are marked (the commit's checks). A scheduled
+ * run has nobody to answer (no `replyIn`), so it gets none. Called once, where the run stops.
+ */
+export async function replyInvalidConfig(
+  client: GitHubClient,
+  ref: RepoRef,
+  authorization: Extract<FullRunAuthorization, { allowed: true }>,
+  head: { sha: string; diagnostics: readonly Diagnostic[]; webUrl: string },
+): Promise<void> {
+  if (authorization.replyIn === undefined) return;
+  const checks = link(`checks of ${head.sha.slice(0, 7)}`, `${head.webUrl}/${ref.owner}/${ref.repo}/commit/${head.sha}/checks`);
+  const body =
+    `Converge did not start a full run: ${text(invalidConfigReason(head.sha, head.diagnostics), 600)}. ` +
+    `Every error is marked on its line in the ${checks}; fix them in a pull request, then comment \`/converge full-run\` again.`;
+  await commentOn(client, ref, authorization.replyIn, body);
 }

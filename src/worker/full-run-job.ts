@@ -8,7 +8,7 @@ import { driftIssueTitle, renderDriftReport, renderFullRunOutput, type DriftRepo
 import { githubFootprint } from '../providers/github/index.js';
 import type { FullRunJob } from '../queue/jobs.js';
 import { modelOf, providerDeps, type WorkerContext } from './context.js';
-import { authorizeFullRun } from './full-run-auth.js';
+import { authorizeFullRun, replyInvalidConfig } from './full-run-auth.js';
 import { checkRunProgress } from './full-run-progress.js';
 import { withCheckRun } from './job-skeleton.js';
 import { failingKeys, type JobReport } from './job-report.js';
@@ -75,6 +75,7 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
   if (hasErrors(head.diagnostics)) {
     // The plan check on the PR that broke it already says why; a full run has nothing to compare.
     log.warn({ errors: head.diagnostics.length }, 'full run skipped: the configuration at head is invalid');
+    await replyInvalidConfig(client, ref, authorization, { sha: headSha, diagnostics: head.diagnostics, webUrl: githubWebUrl(context.processEnv) });
     return { headSha, drifted: 0, reverted: [], issues: noIssues, skipped: 'invalid-config' };
   }
 

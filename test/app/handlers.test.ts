@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
@@ -9,11 +9,15 @@ import { convergeApp } from '../../src/app/index.js';
 import { createRedis } from '../../src/queue/connection.js';
 import { Queues } from '../../src/queue/queues.js';
 import { readEnv } from '../../src/env/app-env.js';
+import { installFakeGitHub } from '../support/fake-github/index.js';
 import { deleteKeys, REDIS_URL, testPrefix } from '../support/redis.js';
 import { atRepo, example, sign } from '../support/webhooks.js';
 
 const SECRET = 'test-secret';
 const CONFIG_REPO = 'org-config';
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+// Handlers call GitHub only to acknowledge `/converge` comments; any other request fails the test.
+const fake = installFakeGitHub();
 
 describe('webhook handlers', () => {
   let prefix: string;
@@ -30,10 +34,11 @@ describe('webhook handlers', () => {
     const env = readEnv({ CONVERGE_CONFIG_REPO: CONFIG_REPO });
     const probot = new Probot({
       appId: 1,
-      privateKey: 'unused: handlers never call GitHub',
+      privateKey,
       secret: SECRET,
       log: pino({ level: 'silent' }),
-      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+      // A function, so that Probot's own throttle options (one write a second) cannot turn it back on.
+      Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false }, throttle: { ...(options.throttle as object | undefined), enabled: false } })),
     });
     await probot.load(convergeApp({ queues, env }));
     const middleware = await probot.getNodeMiddleware({ log: pino({ level: 'silent' }) });
@@ -172,6 +177,75 @@ describe('webhook handlers', () => {
     expect(converge.map((j) => [j.name, j.data])).toEqual([
       ['full-run', expect.objectContaining({ reason: 'manual', overrideMaxDeletions: true, requestedBy: expect.any(String) })],
     ]);
+  });
+
+  describe('/converge comments', () => {
+    /** A comment the fake holds (so GitHub can react to it), delivered as its webhook. */
+    const commented = (body: string, author = 'octocat', senderType = 'User') => {
+      fake.addRepo({ name: CONFIG_REPO });
+      const issue = fake.addIssue(CONFIG_REPO, { title: 'Please converge' });
+      const record = fake.addComment(CONFIG_REPO, issue.number, body, author);
+      const payload = example('issue_comment', 'created', (p) => {
+        atRepo(p, 'acme', CONFIG_REPO);
+        p.issue.number = issue.number;
+        p.comment.id = record.id;
+        p.comment.body = body;
+        p.comment.user = { ...p.comment.user, login: author, type: senderType };
+        p.sender = { ...p.sender, login: author, type: senderType };
+      });
+      return { issue: issue.number, payload };
+    };
+    const reactions = (issue: number) => fake.comments(CONFIG_REPO, issue)[0]!.reactions.map((r) => [r.content, r.user.login]);
+    const replies = (issue: number) => fake.comments(CONFIG_REPO, issue).slice(1).map((c) => c.body);
+
+    it('reacts with eyes before enqueueing the full run, and replies nothing', async () => {
+      const { issue, payload } = commented('Drift again?\n/converge full-run');
+      expect((await deliver('issue_comment', payload)).status).toBe(200);
+      expect(reactions(issue)).toEqual([['eyes', 'converge[bot]']]);
+      expect(replies(issue)).toEqual([]);
+      expect((await jobs()).converge.map((j) => j.name)).toEqual(['full-run']);
+    });
+
+    it.each([
+      ['/converge ful-run', '/converge full-run'],
+      ['/converge fullrun', '/converge full-run'],
+      ['/converge full-run --allow-deletion', '/converge full-run --allow-deletions'],
+    ])('answers the typo `%s` with the usage text and `%s`, and enqueues nothing', async (typed, meant) => {
+      const { issue, payload } = commented(typed);
+      expect((await deliver('issue_comment', payload)).status).toBe(200);
+      expect(reactions(issue)).toEqual([['eyes', 'converge[bot]']]);
+      const [reply, ...more] = replies(issue);
+      expect(more).toEqual([]);
+      expect(reply).toContain(`Did you mean \`${meant}\`?`);
+      expect(reply).toContain('- `/converge full-run`:');
+      expect(reply).toContain('- `/converge full-run --allow-deletions`:');
+      expect(await jobs()).toEqual({ plan: [], converge: [] });
+    });
+
+    it('lists the commands, without a guess, for a command nothing like them', async () => {
+      const { issue, payload } = commented('/converge status please');
+      await deliver('issue_comment', payload);
+      const [reply] = replies(issue);
+      expect(reply).toMatch(/^Converge does not know the command `\/converge status please`\./);
+      expect(reply).not.toContain('Did you mean');
+      expect(reply).toContain('`/converge full-run`');
+      expect((await jobs()).converge).toEqual([]);
+    });
+
+    it('ignores an app\'s comments, Converge\'s own usage text included', async () => {
+      const { issue, payload } = commented('Commands:\n/converge full-run', 'converge[bot]', 'Bot');
+      await deliver('issue_comment', payload);
+      expect(reactions(issue)).toEqual([]);
+      expect(replies(issue)).toEqual([]);
+      expect((await jobs()).converge).toEqual([]);
+    });
+
+    it('neither reacts nor replies to a comment without a /converge line', async () => {
+      const { issue, payload } = commented('We should /converge full-run later, say /convergence');
+      await deliver('issue_comment', payload);
+      expect(reactions(issue)).toEqual([]);
+      expect(fake.count({ method: 'POST' })).toBe(0);
+    });
   });
 
   it('answers 5xx when the job cannot be enqueued, so GitHub can redeliver', async () => {

@@ -175,6 +175,63 @@ describe('convergence on merge', () => {
     expect(`${run!.output.summary}\n${run!.output.text}`).toContain('color is not allowed here');
   });
 
+  it('keeps every attempt in the merged PR\'s comment, so a later success never hides an earlier failure', async () => {
+    fake.addRepo({ name: 'api' });
+    const context = workerContext(fake);
+    seed({ 'repos/api.yml': repoFile('api', '  description: ""\n') });
+    await start(context);
+    await converge(context);
+    const merged = fake.commit(CONFIG_REPO, { 'labels.yml': [labelDoc('api', 'bug', 'd73a4a'), labelDoc('api', 'docs', '0075ca')].join('---\n') });
+    fake.addPull(CONFIG_REPO, { number: 12, title: 'Add labels', head: { ref: 'labels', sha: merged }, merged: true, merge_commit_sha: merged, state: 'closed' });
+    fake.failNext({ method: 'POST', path: /^\/repos\/acme\/api\/labels$/, status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'Label', code: 'invalid', field: 'color', message: 'color is not allowed here' }] } });
+    await converge(context);
+    const failed = ['bug', 'docs'].find((name) => !fake.labels('api').some((l) => l.name === name))!;
+    // The apply check is re-run (or the job retried): this time the label goes through.
+    await converge(context);
+    expect(fake.labels('api').map((l) => l.name).sort()).toEqual(['bug', 'docs']);
+    const [first, second] = runOn(merged).sort((a, b) => a.id - b.id);
+    expect([first!.conclusion, second!.conclusion]).toEqual(['failure', 'success']);
+
+    const comments = fake.comments(CONFIG_REPO, 12);
+    expect(comments).toHaveLength(1);
+    const body = comments[0]!.body;
+    expect(body).toContain(`**Converge apply** finished: 1 applied, 0 failed, 0 skipped. [Details](https://github.com/acme/${CONFIG_REPO}/runs/${second!.id})`);
+    const attempts = body.split('\n').filter((line) => /^- [✅❌] /u.test(line));
+    expect(attempts).toHaveLength(2);
+    // Newest first: the success, then the earlier partial failure with what failed and why.
+    expect(attempts[0]).toMatch(/^- ✅ .* 1 applied, 0 failed, 0 skipped · \[check run\]/u);
+    expect(attempts[0]).toContain(`/runs/${second!.id})`);
+    expect(attempts[1]).toMatch(/^- ❌ .* 1 applied, 1 failed, 0 skipped · \[check run\]/u);
+    expect(attempts[1]).toContain(`/runs/${first!.id})`);
+    expect(body).toContain(`  - <code>github.label/api/${failed}</code>: GitHub rejected the change: Validation Failed (color is not allowed here)`);
+    expect(body).not.toContain(`github.label/api/${failed}: github.label/api/${failed}`);
+  });
+
+  it('says on the check run and on the merged PR that nothing was applied when the merged config is invalid', async () => {
+    fake.addRepo({ name: 'api', description: 'a' });
+    const context = workerContext(fake);
+    seed({ 'repos/api.yml': repoFile('api', '  description: a\n') });
+    await start(context);
+    await converge(context);
+    const merged = fake.commit(CONFIG_REPO, { 'repos/api.yml': repoFile('api', '  description: b\n  colour: blue\n') });
+    fake.addPull(CONFIG_REPO, { number: 7, title: 'Recolour', head: { ref: 'colour', sha: merged }, merged: true, merge_commit_sha: merged, state: 'closed' });
+    fake.resetLog();
+    await converge(context);
+    expect(fake.repo('api').description).toBe('a');
+    expect(orgWrites(fake)).toEqual([]);
+
+    const [run] = runOn(merged);
+    expect(run).toMatchObject({ conclusion: 'failure', output: { title: 'Nothing applied: invalid configuration (1 error)' } });
+    const why = `the configuration at ${merged.slice(0, 7)} is invalid, 1 error; first: repos/api.yml:5 github.repository/api: unknown field "spec.colour"`;
+    expect(run!.output.summary).toContain(`Nothing was applied: ${why}`);
+    expect(run!.output.summary).toContain(`From [#7](https://github.com/acme/${CONFIG_REPO}/pull/7) (Recolour).`);
+
+    const comments = fake.comments(CONFIG_REPO, 7);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain(`**Converge apply**: nothing was applied because ${why}`);
+    expect(comments[0]!.body).toContain(`[Details](https://github.com/acme/${CONFIG_REPO}/runs/${run!.id})`);
+  });
+
   it('touches only the changed file’s resources in a 1,000-file config repo', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 1000; i++) files[`repos/r${i}.yml`] = repoFile(`r${i}`, `  description: "${i}"\n`);

@@ -384,6 +384,20 @@ describe('who can start a full run by comment', () => {
     expect(fake.comments(CONFIG_REPO, number).at(-1)!.body).toMatch(/^Full run finished/);
   });
 
+  it('answers an admin whose request meets an invalid configuration at head, and runs nothing', async () => {
+    seed('providers:\n  github: {}\n', { 'repos/api.yml': 'kind: github.repository\nname: api\nspec:\n  descripton: typo\n' });
+    fake.setMember('owner', 'admin');
+    const number = fake.addIssue(CONFIG_REPO, { title: 'run it' }).number;
+    const comment = fake.addComment(CONFIG_REPO, number, '/converge full-run', 'owner');
+    const outcome = await processFullRunJob(request(comment.id, { requestedIn: number }), workerContext(fake));
+    expect(outcome.skipped).toBe('invalid-config');
+    expect(fullRuns()).toEqual([]);
+    const reply = fake.comments(CONFIG_REPO, number).at(-1)!.body;
+    expect(reply).toMatch(/^Converge did not start a full run: .*invalid/);
+    expect(reply).toContain('repos/api.yml:4');
+    expect(reply).toContain('/checks)');
+  });
+
   it('runs nothing for a forged delivery naming an owner when the comment is by someone else', async () => {
     const number = setUp();
     const comment = fake.addComment(CONFIG_REPO, number, '/converge full-run --allow-deletions', 'mallory');

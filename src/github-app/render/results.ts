@@ -1,22 +1,63 @@
 /**
  * The apply check run ("Converge apply"): one result per change, failures first with the
- * target's message, within the same byte budget as the plan.
+ * target's message, within the same byte budget as the plan; and the comment on the merged
+ * PR, which keeps every attempt's record so that a retry never hides an earlier failure.
  */
-import type { ChangeResult, ResultStatus } from '../../core/plan-types.js';
+import { z } from 'zod';
+import type { Diagnostic } from '../../core/diagnostics.js';
+import type { ChangeResult, ReadFailure, ResultStatus } from '../../core/plan-types.js';
+import { resourceKey, type ResourceRef } from '../../core/resource.js';
 import { DEFAULT_MAX_ANNOTATIONS, diagnosticAnnotation, failedResultAnnotation } from './annotations.js';
 import { BlockWriter, OUTPUT_BUDGET, byteLength, fitLines, truncateText } from './budget.js';
 import { resourceLabel, verb } from './counts.js';
-import { code, fenced, formatCount, plural, tableHeader, tableRow, text } from './markdown.js';
+import { code, fenced, formatCount, link, plural, tableHeader, tableRow, text } from './markdown.js';
 import { DEFAULT_MAX_RESOURCES, moreLineFor, renderFailure } from './plan.js';
 import { appendSections, renderChangeSection } from './section.js';
 import { LIST_MAX_BYTES, diagnosticsBlock, readFailuresBlock } from './summary-blocks.js';
 import type { Annotation, CheckOutput, ResultsRenderInput } from './types.js';
+
+/** A pull request merged as the converged commit: the apply check run links back to it. */
+export interface MergedFrom {
+  number: number;
+  url: string;
+  title?: string;
+}
+
+export type ApplyRenderInput = ResultsRenderInput & { from?: readonly MergedFrom[] };
 
 const STATUSES: readonly ResultStatus[] = ['failed', 'skipped', 'applied'];
 const MAX_KIND_ROWS = 50;
 const SUMMARY_LINES = 30;
 
 type Buckets = Record<ResultStatus, ChangeResult[]>;
+
+/**
+ * A target's message without the `kind/name: ` it starts with (GitHub's errors name their
+ * resource), since every place it is shown names the resource already.
+ */
+export function withoutResource(message: string, resource: ResourceRef): string {
+  for (const prefix of [resourceKey(resource), `${resource.kind}/${resource.name}`]) {
+    if (message.startsWith(`${prefix}: `)) return message.slice(prefix.length + 2);
+  }
+  return message;
+}
+
+const shortened = (result: ChangeResult): ChangeResult => (result.message ? { ...result, message: withoutResource(result.message, result.change) } : result);
+const shortenedRead = (failure: ReadFailure): ReadFailure => ({ ...failure, message: withoutResource(failure.message, failure) });
+
+/** "From #12 (title)": where the applied changes came from, one link per merged PR. */
+function fromLine(from: readonly MergedFrom[] | undefined): string {
+  if (!from?.length) return '';
+  return `From ${from.map((pull) => `${link(`#${pull.number}`, pull.url)}${pull.title ? ` (${text(pull.title, 120)})` : ''}`).join(', ')}.`;
+}
+
+/** `output` (a plan's) with the "From #12" line after its verdict, as results have it, when it fits. */
+export function withMergedFrom(output: CheckOutput, from: readonly MergedFrom[] | undefined): CheckOutput {
+  const line = fromLine(from);
+  if (!line || byteLength(output.summary) + byteLength(line) + 2 > OUTPUT_BUDGET) return output;
+  const [verdict, ...rest] = output.summary.split('\n\n');
+  return { ...output, summary: [verdict, line, ...rest].join('\n\n') };
+}
 
 function bucket(results: readonly ChangeResult[]): Buckets {
   const buckets: Buckets = { failed: [], skipped: [], applied: [] };
@@ -53,9 +94,9 @@ function resultsBlock(heading: string, results: readonly ChangeResult[]): string
   return `${heading}\n\n${body.text}`;
 }
 
-function render(input: ResultsRenderInput): CheckOutput {
-  const buckets = bucket(input.results);
-  const readFailures = input.readFailures ?? [];
+function render(input: ApplyRenderInput): CheckOutput {
+  const buckets = bucket(input.results.map(shortened));
+  const readFailures = (input.readFailures ?? []).map(shortenedRead);
   const diagnostics = input.diagnostics ?? [];
   const failed = buckets.failed.length + readFailures.length;
 
@@ -78,6 +119,7 @@ function render(input: ResultsRenderInput): CheckOutput {
     const skipped = buckets.skipped.length ? ` ${plural(buckets.skipped.length, 'change')} skipped by policy.` : '';
     summary.add(`✅ **${plural(buckets.applied.length, 'change')} applied.**${skipped}`);
   }
+  summary.add(fromLine(input.from));
   if (input.context?.description) summary.add(`_${text(input.context.description, 300)}_`);
   if (input.results.length > 0) summary.add(countsTable(input.results));
   summary.add(resultsBlock(`### ❌ Failed (${formatCount(buckets.failed.length)})`, buckets.failed));
@@ -136,7 +178,7 @@ function render(input: ResultsRenderInput): CheckOutput {
 }
 
 /** The apply check run's output. Never throws; `summary` and `text` always fit GitHub's limits. */
-export function renderResults(input: ResultsRenderInput): CheckOutput {
+export function renderResults(input: ApplyRenderInput): CheckOutput {
   try {
     return render(input);
   } catch (error) {
@@ -148,5 +190,96 @@ export function renderResults(input: ResultsRenderInput): CheckOutput {
       }
     })();
     return renderFailure('The results could not be rendered', error, failed ? 'failure' : 'success');
+  }
+}
+
+/** Why nothing was applied at `sha`: "the configuration at abc1234 is invalid, 2 errors; first: repos/api.yml:3 unknown field". */
+export function invalidConfigReason(sha: string, diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const [first] = errors;
+  if (!first) return `the configuration at ${sha.slice(0, 7)} is invalid`;
+  const file = first.location?.file;
+  // Loader messages often start with their file already; it is named once, with its line.
+  const message = (file && first.message.startsWith(`${file}: `) ? first.message.slice(file.length + 2) : first.message).replace(/\.$/, '');
+  const where = first.location ? `${first.location.file}:${first.location.line} ` : '';
+  return `the configuration at ${sha.slice(0, 7)} is invalid, ${plural(errors.length, 'error')}; first: ${where}${truncateText(message, 200)}`;
+}
+
+/** Failures kept per attempt, and attempts kept per comment: enough to see what happened. */
+const ATTEMPT_FAILURES = 10;
+export const MAX_ATTEMPTS = 10;
+/** GitHub takes comments of up to 65,536 characters; bytes are never fewer. */
+const COMMENT_BUDGET = 65_000;
+
+/** One convergence of a merge, as the merged PR's comment records it. */
+export const ApplyAttempt = z.object({
+  /** When it finished. */
+  at: z.iso.datetime(),
+  sha: z.string().regex(/^[0-9a-f]{40}$/),
+  /** Its check run. */
+  url: z.string().optional(),
+  applied: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+  /** The first of its failures (changes that failed, resources that could not be read). */
+  failures: z.array(z.object({ resource: z.string(), message: z.string() })).max(ATTEMPT_FAILURES),
+  /** Why nothing was applied (an invalid configuration). */
+  stopped: z.string().optional(),
+});
+export type ApplyAttempt = z.infer<typeof ApplyAttempt>;
+
+/** The record of one attempt, from what it applied and what it could not read. */
+export function attemptOf(base: { at: string; sha: string; url?: string }, results: readonly ChangeResult[], readFailures: readonly ReadFailure[] = []): ApplyAttempt {
+  const count = (status: ResultStatus) => results.filter((r) => r.status === status).length;
+  const failures = [
+    ...results.filter((r) => r.status === 'failed').map((r) => ({ resource: resourceKey(r.change), message: withoutResource(r.message ?? 'The target rejected the change.', r.change) })),
+    ...readFailures.map((f) => ({ resource: resourceKey(f), message: `could not be read: ${withoutResource(f.message, f)}` })),
+  ];
+  return {
+    ...base,
+    applied: count('applied'),
+    failed: count('failed') + readFailures.length,
+    skipped: count('skipped'),
+    failures: failures.slice(0, ATTEMPT_FAILURES).map((f) => ({ resource: truncateText(f.resource, 200), message: truncateText(f.message, 300) })),
+  };
+}
+
+/** The attempts a comment recorded (see `renderApplyComment`), newest first; none when unreadable. */
+export function parseAttempts(data: unknown): ApplyAttempt[] {
+  const parsed = z.array(ApplyAttempt).safeParse(data);
+  return parsed.success ? parsed.data : [];
+}
+
+const when = (at: string) => `${at.slice(0, 16).replace('T', ' ')} UTC`;
+const countsOf = (a: ApplyAttempt) => `${formatCount(a.applied)} applied, ${formatCount(a.failed)} failed, ${formatCount(a.skipped)} skipped`;
+
+function attemptLines(attempt: ApplyAttempt): string {
+  const mark = attempt.stopped || attempt.failed > 0 ? '❌' : '✅';
+  const what = attempt.stopped ? `nothing applied: ${text(attempt.stopped, 400)}` : countsOf(attempt);
+  const lines = [`- ${mark} ${when(attempt.at)} · <code>${attempt.sha.slice(0, 7)}</code> · ${what}${attempt.url ? ` · ${link('check run', attempt.url)}` : ''}`];
+  for (const failure of attempt.failures) lines.push(`  - ${code(failure.resource, 200)}: ${text(failure.message, 300)}`);
+  const unlisted = attempt.failed - attempt.failures.length;
+  if (unlisted > 0) lines.push(`  - … and ${plural(unlisted, 'more failure')} (see its check run)`);
+  return lines.join('\n');
+}
+
+function headline(newest: ApplyAttempt): string {
+  const details = newest.url ? ` ${link('Details', newest.url)}` : '';
+  if (newest.stopped) return `**Converge apply**: nothing was applied because ${text(newest.stopped, 400)}.${details}`;
+  return `**Converge apply** finished: ${countsOf(newest)}.${details}`;
+}
+
+/**
+ * The merged PR's comment: the newest attempt first, then every attempt kept (at most
+ * MAX_ATTEMPTS, fewer when they would not fit), each with its time, check run, counts and
+ * failures. `data` is what the comment carries for the next attempt to read back (as hidden
+ * data: see comments.ts).
+ */
+export function renderApplyComment(attempts: readonly [ApplyAttempt, ...ApplyAttempt[]], data: (kept: ApplyAttempt[]) => string): string {
+  let kept: ApplyAttempt[] = attempts.slice(0, MAX_ATTEMPTS);
+  for (;;) {
+    const body = [headline(kept[0]!), '#### Attempts (newest first)', kept.map(attemptLines).join('\n'), data(kept)].join('\n\n');
+    if (kept.length === 1 || byteLength(body) <= COMMENT_BUDGET) return body;
+    kept = kept.slice(0, -1);
   }
 }

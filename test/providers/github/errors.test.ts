@@ -56,6 +56,27 @@ describe('GitHub failures become typed errors', () => {
     expect(await failure(401, { message: 'Bad credentials' })).toBeInstanceOf(PermissionError);
   });
 
+  it('403 names the permission GitHub says the app lacks', async () => {
+    const denied = await failure(403, { message: 'Resource not accessible by integration' }, { 'x-accepted-github-permissions': 'administration=write' });
+    expect(denied).toBeInstanceOf(PermissionError);
+    expect((denied as Error).message).toBe(
+      'github.repository/api: the app is not allowed to write this on GitHub: Resource not accessible by integration (the app needs administration: write).',
+    );
+  });
+
+  it('403 names each alternative set of permissions GitHub accepts', () => {
+    const headers = { 'x-accepted-github-permissions': 'repository_projects=write; organization_projects=admin,members=read' };
+    const thrown = Object.assign(new Error('x'), { status: 403, response: { status: 403, headers, data: { message: 'Forbidden' } } });
+    expect(toGitHubError(thrown, 'github.team/core', 'write').message).toBe(
+      'github.team/core: the app is not allowed to write this on GitHub: Forbidden (the app needs repository_projects: write, or organization_projects: admin and members: read).',
+    );
+  });
+
+  it('422 names the field GitHub refused next to its message', async () => {
+    const error = await failure(422, { message: 'Validation Failed', errors: [{ resource: 'Repository', field: 'name', code: 'custom', message: 'already exists on this account' }] });
+    expect((error as Error).message).toBe('github.repository/api: GitHub rejected the change: Validation Failed (name: already exists on this account)');
+  });
+
   it('422 carries GitHub\'s message and each error\'s message or code', async () => {
     const error = await failure(422, {
       message: 'Validation Failed',

@@ -42,12 +42,13 @@ function checkRunNodes(world: World, runs: CheckRunRecord[], filter: RunFilter |
   return out.sort((a, b) => a.id - b.id);
 }
 
-/** A pull request as `Commit.associatedPullRequests` lists it: its number, merge and comments. */
+/** A pull request as `Commit.associatedPullRequests` lists it: its number, title, merge and comments. */
 function pullNode(world: World, repo: RepoRecord, pull: PullRecord): Record<string, unknown> {
   return {
     __typename: 'PullRequest',
     id: nodeId('PR', pull.id),
     number: pull.number,
+    title: pull.title,
     merged: pull.merged,
     mergeCommit: pull.merge_commit_sha ? { __typename: 'Commit', oid: pull.merge_commit_sha } : null,
     comments: (args: ConnectionArgs, _context: unknown, info: GraphQLResolveInfo) => {

@@ -5,6 +5,7 @@
 import { bodyOf, HttpError, noContent, notFound, ok, paginate, validationFailed, type FakeRequest } from './http.js';
 import { labelJson } from './labels.js';
 import type { RepoRecord } from './repos.js';
+import type { ReactionRecord } from './reactions.js';
 import type { Router } from './router.js';
 import { nodeId, userJson, type Actor, type World } from './world.js';
 
@@ -32,6 +33,8 @@ export interface CommentRecord {
   user: Actor | null;
   created_at: string;
   updated_at: string;
+  /** In the order they were added (see reactions.ts). */
+  reactions: ReactionRecord[];
 }
 
 export type IssueSeed = Partial<Omit<IssueRecord, 'id' | 'labels' | 'user'>> & { title: string; labels?: string[]; user?: Actor };
@@ -138,7 +141,7 @@ export class IssueStore {
 
   addComment(repo: RepoRecord, issue: number, body: string, user: Actor | null = this.world.bot): CommentRecord {
     const now = this.world.now();
-    const comment: CommentRecord = { id: this.world.nextId(), issue, body, user, created_at: now, updated_at: now };
+    const comment: CommentRecord = { id: this.world.nextId(), issue, body, user, created_at: now, updated_at: now, reactions: [] };
     this.of(repo).comments.set(comment.id, comment);
     return comment;
   }

@@ -11,6 +11,7 @@ import { installationRoutes } from './installation.js';
 import { issueRoutes } from './issues.js';
 import { labelRoutes } from './labels.js';
 import { pullRoutes } from './pulls.js';
+import { reactionRoutes } from './reactions.js';
 import { repoRoutes } from './repos.js';
 import { Router } from './router.js';
 import { rulesetRoutes } from './rulesets.js';
@@ -28,6 +29,7 @@ const AREAS: Array<(router: Router, world: World) => void> = [
   tarballRoutes,
   checkRoutes,
   issueRoutes,
+  reactionRoutes,
   pullRoutes,
   userRoutes,
   teamRoutes,

@@ -86,11 +86,33 @@ function githubMessage(data: unknown): string {
         .map((e: unknown) => {
           if (typeof e === 'string') return e;
           const item = (e ?? {}) as { message?: string; code?: string; field?: string; resource?: string };
-          return item.message ?? [item.resource, item.field, item.code].filter(Boolean).join(' ');
+          if (item.message === undefined) return [item.resource, item.field, item.code].filter(Boolean).join(' ');
+          // Which input GitHub refused, unless its message already says so.
+          return item.field && !item.message.includes(item.field) ? `${item.field}: ${item.message}` : item.message;
         })
         .filter(Boolean)
     : [];
   return [typeof message === 'string' ? message : '', details.length > 0 ? `(${details.join('; ')})` : ''].filter(Boolean).join(' ');
+}
+
+/**
+ * What GitHub says the app lacks, from `x-accepted-github-permissions` on a 403: sets of
+ * `name=level` pairs (`,` within a set, `;` between alternatives), e.g. `administration=write`
+ * → "the app needs administration: write". Empty when GitHub did not say.
+ */
+function missingPermission(headers: HttpFailure['headers']): string {
+  const sets = (header(headers, 'x-accepted-github-permissions') ?? '')
+    .split(';')
+    .map((set) =>
+      set
+        .split(',')
+        .map((pair) => pair.trim().split('='))
+        .filter((pair): pair is [string, string] => pair.length === 2 && /^[a-z_]+$/.test(pair[0]!) && /^[a-z]+$/.test(pair[1]!))
+        .map(([name, level]) => `${name}: ${level}`)
+        .join(' and '),
+    )
+    .filter(Boolean);
+  return sets.length > 0 ? `the app needs ${sets.join(', or ')}` : '';
 }
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH']);
@@ -168,7 +190,11 @@ export function toGitHubError(error: unknown, resource: string | undefined, oper
   }
   if (status >= 500) return new RetryableError(`${subject}: GitHub failed with HTTP ${status}${suffix}`, options);
   if (status === 401) return new PermissionError(`${subject}: GitHub rejected the app's credentials (HTTP 401).`, options);
-  if (status === 403) return new PermissionError(`${subject}: the app is not allowed to ${operation} this on GitHub${suffix}`, options);
+  if (status === 403) {
+    const needs = missingPermission(failure.headers);
+    const denied = `${subject}: the app is not allowed to ${operation} this on GitHub${said ? `: ${said}` : ''}`;
+    return new PermissionError(needs ? `${denied} (${needs}).` : `${denied}${said ? '' : '.'}`, options);
+  }
   if (status === 404) {
     return operation === 'write'
       ? new RejectedError(`${subject}: not found on GitHub (deleted, renamed, or not visible to the app)${suffix}`, options)
