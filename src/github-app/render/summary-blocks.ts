@@ -82,7 +82,9 @@ export function diagnosticsBlock(diagnostics: readonly Diagnostic[], maxBytes = 
       for (const d of diagnostics) {
         if (d.severity !== severity) continue;
         const at = d.location ? ` at ${code(formatLocation(d.location), 200)}` : d.resource ? ` in ${code(d.resource, 200)}` : '';
-        yield `- **${severity === 'error' ? 'Error' : 'Warning'}**${at}: ${text(d.message, 400)} (${code(d.code, 80)})`;
+        // Messages name their file for logs and the CLI; after "at file:line" once is enough.
+        const message = d.location && d.message.startsWith(`${d.location.file}: `) ? d.message.slice(d.location.file.length + 2) : d.message;
+        yield `- **${severity === 'error' ? 'Error' : 'Warning'}**${at}: ${text(message, 400)} (${code(d.code, 80)})`;
       }
     }
   }

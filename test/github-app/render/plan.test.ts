@@ -178,3 +178,12 @@ describe('renderNoManagedFiles', () => {
     expect(output.title).toBe('No managed files changed');
   });
 });
+
+describe('configuration errors in the summary', () => {
+  it('names the file once: after "at file:line", not again at the start of the message', () => {
+    const output = renderPlan({
+      plan: plan([], { diagnostics: [{ severity: 'error', code: 'schema.unknown-field', message: 'repos/api.yml: github.repository/api: unknown field "spec.colour"', location: { file: 'repos/api.yml', line: 5, column: 3 } }] }),
+    });
+    expect(output.summary).toContain('- **Error** at <code>repos/api.yml:5:3</code>: github.repository/api: unknown field');
+  });
+});
