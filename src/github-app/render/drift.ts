@@ -26,6 +26,7 @@ import { code, formatCount, link, plural, tableHeader, tableRow, text } from './
 import { renderFailure } from './plan.js';
 import { renderResults } from './results.js';
 import { appendSections } from './section.js';
+import { LIST_MAX_BYTES } from './summary-blocks.js';
 import type { CheckOutput, RenderContext } from './types.js';
 import { boundedJson, formatValue, isSensitivePath, looksSecret } from './values.js';
 
@@ -37,7 +38,6 @@ const BODY_BUDGET = OUTPUT_BUDGET - 1_000;
 const MAX_OWNERS = 10;
 const LIVE_SUMMARY_CHARS = 300;
 const LIST_LINES = 30;
-const LIST_MAX_BYTES = 8_000;
 
 /**
  * What a full-run change is, in the report's words. A deletion in a full run is of something

@@ -88,7 +88,7 @@ function githubMessage(data: unknown): string {
           const item = (e ?? {}) as { message?: string; code?: string; field?: string; resource?: string };
           if (item.message === undefined) return [item.resource, item.field, item.code].filter(Boolean).join(' ');
           // Which input GitHub refused, unless its message already says so.
-          return item.field && !item.message.includes(item.field) ? `${item.field}: ${item.message}` : item.message;
+          return item.field && !item.message.toLowerCase().includes(item.field.toLowerCase()) ? `${item.field}: ${item.message}` : item.message;
         })
         .filter(Boolean)
     : [];
