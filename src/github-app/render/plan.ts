@@ -116,8 +116,6 @@ interface Placement {
   summary: BlockWriter;
   text: BlockWriter;
   pages: BlockWriter[];
-  /** Resources in groups that found no room anywhere. */
-  left: number;
   /** Whether the summary ran out of room for risky changes (they continue in the text). */
   riskyContinues: boolean;
 }
@@ -136,7 +134,7 @@ function partHeading(part: Part, words: Wording, continued: boolean): string {
 function place(items: Item[], summary: BlockWriter, input: PlanRenderInput, words: Wording, hasDrift: boolean): Placement {
   const text = new BlockWriter(OUTPUT_BUDGET);
   const maxPages = input.context?.pages ? MAX_PLAN_PAGES : 0;
-  const placement: Placement = { summary, text, pages: [], left: 0, riskyContinues: false };
+  const placement: Placement = { summary, text, pages: [], riskyContinues: false };
   const sinks: Sink[] = [
     { out: summary, riskyOnly: true, reserve: SUMMARY_TAIL_RESERVE, maxCount: Number.POSITIVE_INFINITY, count: 0 },
     { out: text, riskyOnly: false, reserve: CLOSING_RESERVE, maxCount: Math.max(0, input.maxResources ?? DEFAULT_MAX_RESOURCES), count: 0 },
@@ -163,7 +161,6 @@ function place(items: Item[], summary: BlockWriter, input: PlanRenderInput, word
         while (index + 1 < items.length && items[index + 1]!.part === item.part) left += items[++index]!.group.members.length;
         const last = [...sinks].reverse().find((s) => s.out.bytes > 0 && !s.riskyOnly) ?? sinks[1]!;
         last.out.add(moreLine(input, placement.pages.length, left));
-        placement.left += left;
         at = 1;
         break;
       }
