@@ -251,6 +251,28 @@ export class FakeGitHub {
     return this.world.pulls.list(this.repo(repo));
   }
 
+  /** The live record of one pull request; throws when there is none. */
+  pull(repo: RepoRef, number: number): PullRecord {
+    const record = this.repo(repo);
+    const pull = this.world.pulls.get(record, number);
+    if (!pull) throw new Error(`the fake has no pull request #${number} in ${record.owner}/${record.name}`);
+    return pull;
+  }
+
+  /** Closes a pull request without merging, as someone clicking "Close" would. */
+  closePull(repo: RepoRef, number: number): PullRecord {
+    const pull = this.pull(repo, number);
+    this.world.pulls.close(pull);
+    return pull;
+  }
+
+  /** Merges an open pull request: the base branch moves to the head commit (a fast-forward). */
+  mergePull(repo: RepoRef, number: number): PullRecord {
+    const pull = this.pull(repo, number);
+    this.world.pulls.merge(this.repo(repo), pull);
+    return pull;
+  }
+
   // --- people: users, apps, org membership, teams -----------------------------------------
 
   /** A GitHub user who exists (not an org member unless `role` is given). */

@@ -4,16 +4,26 @@
  * with each other and with what a local `git hash-object` would say.
  */
 import { createHash } from 'node:crypto';
-import { notFound } from './http.js';
+import { HttpError, notFound } from './http.js';
 import type { RepoRecord } from './repos.js';
 import type { World } from './world.js';
+
+/** Git's file modes as the REST API spells them: file, executable, directory, submodule, symlink. */
+export type GitMode = '100644' | '100755' | '040000' | '160000' | '120000';
 
 export interface TreeEntry {
   /** Name within its directory. */
   name: string;
-  mode: '100644' | '040000';
-  type: 'blob' | 'tree';
+  mode: GitMode;
+  /** `commit` is a submodule: its sha names a commit in another repository. */
+  type: 'blob' | 'tree' | 'commit';
   sha: string;
+}
+
+/** A tree flattened to its leaves: path → sha, plus the modes that are not `100644`. */
+export interface Snapshot {
+  files: Map<string, string>;
+  modes: Map<string, GitMode>;
 }
 
 export interface CommitRecord {
@@ -22,8 +32,10 @@ export interface CommitRecord {
   parents: string[];
   message: string;
   date: string;
-  /** Flattened snapshot: file path → blob sha. */
+  /** Flattened snapshot: file path → blob sha (a submodule's commit sha for mode 160000). */
   files: ReadonlyMap<string, string>;
+  /** Paths whose mode is not `100644` (executables, symlinks, submodules). */
+  modes: ReadonlyMap<string, GitMode>;
 }
 
 interface RepoGit {
@@ -52,6 +64,8 @@ function entryKey(entry: TreeEntry): string {
 }
 
 const SHA = /^[0-9a-f]{40}$/;
+
+const typeOf = (mode: GitMode): TreeEntry['type'] => (mode === '040000' ? 'tree' : mode === '160000' ? 'commit' : 'blob');
 
 export class GitStore {
   private readonly byRepo = new Map<number, RepoGit>();
@@ -83,16 +97,14 @@ export class GitStore {
     const parentSha = git.branches.get(branch) ?? (options.from ? this.resolve(repo, options.from)?.sha : git.branches.get(repo.default_branch));
     const parent = parentSha ? git.commits.get(parentSha) : undefined;
     const files = new Map(parent?.files ?? []);
+    const modes = new Map(parent?.modes ?? []);
     for (const [path, content] of Object.entries(changes)) {
       const clean = path.replace(/^\/+/, '');
+      modes.delete(clean);
       if (content === null) files.delete(clean);
-      else {
-        const sha = blobSha(content);
-        git.blobs.set(sha, content);
-        files.set(clean, sha);
-      }
+      else files.set(clean, this.writeBlob(repo, content));
     }
-    return this.writeCommit(repo, files, parent ? [parent.sha] : [], branch, options.message ?? 'Update files');
+    return this.writeCommit(repo, { files, modes }, parent ? [parent.sha] : [], branch, options.message ?? 'Update files');
   }
 
   /** Replaces the branch's whole snapshot. */
@@ -101,32 +113,83 @@ export class GitStore {
     const branch = options.branch ?? repo.default_branch;
     const parentSha = git.branches.get(branch) ?? (options.from ? this.resolve(repo, options.from)?.sha : undefined);
     const files = new Map<string, string>();
-    for (const [path, content] of Object.entries(snapshot)) {
-      const sha = blobSha(content);
-      git.blobs.set(sha, content);
-      files.set(path.replace(/^\/+/, ''), sha);
-    }
-    return this.writeCommit(repo, files, parentSha ? [parentSha] : [], branch, options.message ?? 'Replace files');
+    for (const [path, content] of Object.entries(snapshot)) files.set(path.replace(/^\/+/, ''), this.writeBlob(repo, content));
+    return this.writeCommit(repo, { files, modes: new Map() }, parentSha ? [parentSha] : [], branch, options.message ?? 'Replace files');
   }
 
-  private writeCommit(repo: RepoRecord, files: Map<string, string>, parents: string[], branch: string, message: string): string {
+  writeBlob(repo: RepoRecord, content: string): string {
+    const sha = blobSha(content);
+    this.gitOf(repo).blobs.set(sha, content);
+    return sha;
+  }
+
+  private writeCommit(repo: RepoRecord, snapshot: Snapshot, parents: string[], branch: string, message: string): string {
+    const commit = this.createCommit(repo, this.writeTree(repo, snapshot), parents, message);
+    this.setBranch(repo, branch, commit.sha, commit.date);
+    return commit.sha;
+  }
+
+  /**
+   * A commit object over an existing tree, as `POST /git/commits` makes one: no branch moves.
+   * Callers check that the tree and parents exist.
+   */
+  createCommit(repo: RepoRecord, tree: string, parents: string[], message: string): CommitRecord {
     const git = this.gitOf(repo);
-    const tree = this.writeTree(git, files);
+    const { files, modes } = this.flatten(repo, tree) ?? { files: new Map(), modes: new Map() };
     const date = this.world.now();
     const epoch = Date.parse(date) / 1000;
     const author = `Converge Test <test@example.com> ${epoch} +0000`;
     const text = [`tree ${tree}`, ...parents.map((p) => `parent ${p}`), `author ${author}`, `committer ${author}`, '', message, ''].join('\n');
     const sha = gitHash('commit', Buffer.from(text, 'utf8'));
-    git.commits.set(sha, { sha, tree, parents, message, date, files });
-    git.branches.set(branch, sha);
+    const commit: CommitRecord = { sha, tree, parents, message, date, files, modes };
+    git.commits.set(sha, commit);
+    return commit;
+  }
+
+  /** Points a branch at a commit (creating the branch), as a push would. */
+  setBranch(repo: RepoRecord, branch: string, sha: string, date: string = this.world.now()): void {
+    this.gitOf(repo).branches.set(branch, sha);
     repo.pushed_at = date;
-    return sha;
+  }
+
+  deleteBranch(repo: RepoRecord, branch: string): boolean {
+    return this.gitOf(repo).branches.delete(branch);
+  }
+
+  /** No commit yet: GitHub answers most Git data routes with 409 then. */
+  isEmpty(repo: RepoRecord): boolean {
+    return !this.hasCommits(repo);
+  }
+
+  requireNotEmpty(repo: RepoRecord): void {
+    if (this.isEmpty(repo)) throw new HttpError(409, { message: 'Git Repository is empty.', documentation_url: 'https://docs.github.com/rest', status: '409' });
+  }
+
+  /** A tree's leaves (blobs and submodules) by full path; undefined when the tree is unknown. */
+  flatten(repo: RepoRecord, treeSha: string): Snapshot | undefined {
+    const git = this.byRepo.get(repo.id);
+    if (!git?.trees.has(treeSha)) return undefined;
+    const out: Snapshot = { files: new Map(), modes: new Map() };
+    const walk = (sha: string, prefix: string) => {
+      for (const entry of git.trees.get(sha) ?? []) {
+        const path = prefix + entry.name;
+        if (entry.type === 'tree') walk(entry.sha, `${path}/`);
+        else {
+          out.files.set(path, entry.sha);
+          if (entry.mode !== '100644') out.modes.set(path, entry.mode);
+        }
+      }
+    };
+    walk(treeSha, '');
+    return out;
   }
 
   /** Builds nested tree objects bottom-up and returns the root tree's sha. */
-  private writeTree(git: RepoGit, files: ReadonlyMap<string, string>): string {
+  writeTree(repo: RepoRecord, snapshot: Snapshot): string {
+    const git = this.gitOf(repo);
+    const { files, modes } = snapshot;
     interface Dir {
-      files: Map<string, string>;
+      files: Map<string, { sha: string; mode: GitMode }>;
       dirs: Map<string, Dir>;
     }
     const root: Dir = { files: new Map(), dirs: new Map() };
@@ -138,11 +201,11 @@ export class GitStore {
         if (!next) dir.dirs.set(part, (next = { files: new Map(), dirs: new Map() }));
         dir = next;
       }
-      dir.files.set(parts[parts.length - 1]!, sha);
+      dir.files.set(parts[parts.length - 1]!, { sha, mode: modes.get(path) ?? '100644' });
     }
     const write = (dir: Dir): string => {
       const entries: TreeEntry[] = [
-        ...[...dir.files].map(([name, sha]) => ({ name, mode: '100644' as const, type: 'blob' as const, sha })),
+        ...[...dir.files].map(([name, { sha, mode }]) => ({ name, mode, type: typeOf(mode), sha })),
         ...[...dir.dirs].map(([name, sub]) => ({ name, mode: '040000' as const, type: 'tree' as const, sha: write(sub) })),
       ].sort((a, b) => (entryKey(a) < entryKey(b) ? -1 : 1));
       const body = Buffer.concat(

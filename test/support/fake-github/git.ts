@@ -1,6 +1,6 @@
 /** Git data over REST: branches, refs, commits, compare, trees, blobs and contents. */
 import type { CommitRecord, TreeEntry } from './git-store.js';
-import { notFound, ok, paginate, type FakeRequest } from './http.js';
+import { HttpError, notFound, ok, paginate, type FakeRequest } from './http.js';
 import type { RepoRecord } from './repos.js';
 import type { Router } from './router.js';
 import { nodeId, type World } from './world.js';
@@ -128,11 +128,13 @@ function treeEntries(world: World, repo: RepoRecord, sha: string, recursive: boo
 
 function entryJson(world: World, repo: RepoRecord, entry: TreeEntry, path: string, api: string): Record<string, unknown> {
   if (entry.type === 'tree') return { path, mode: entry.mode, type: 'tree', sha: entry.sha, url: `${api}/git/trees/${entry.sha}` };
+  // A submodule's commit lives in another repository: GitHub gives no size or url for it.
+  if (entry.type === 'commit') return { path, mode: entry.mode, type: 'commit', sha: entry.sha };
   const size = Buffer.byteLength(world.git.blob(repo, entry.sha) ?? '', 'utf8');
   return { path, mode: entry.mode, type: 'blob', sha: entry.sha, size, url: `${api}/git/blobs/${entry.sha}` };
 }
 
-function contentJson(world: World, repo: RepoRecord, path: string, type: 'file' | 'dir', sha: string, ref: string, withContent: boolean) {
+export function contentJson(world: World, repo: RepoRecord, path: string, type: 'file' | 'dir', sha: string, ref: string, withContent: boolean) {
   const api = repoApi(world, repo);
   const encoded = path.split('/').map(encodeURIComponent).join('/');
   const self = `${api}/contents/${encoded}?ref=${encodeURIComponent(ref)}`;
@@ -181,6 +183,7 @@ export function gitRoutes(router: Router, world: World): void {
     '/repos/{owner}/{repo}/git/ref/{ref}',
     (req) => {
       const repo = repoOf(req);
+      git.requireNotEmpty(repo);
       const branch = /^heads\/(.+)$/.exec(req.params.ref!)?.[1];
       const head = branch === undefined ? undefined : git.branchHead(repo, branch);
       if (!head) throw notFound();
@@ -198,6 +201,7 @@ export function gitRoutes(router: Router, world: World): void {
   // Newest first from `sha` (default: the default branch), as GitHub lists a branch's history.
   router.get('/repos/{owner}/{repo}/commits', (req) => {
     const repo = repoOf(req);
+    git.requireNotEmpty(repo);
     const start = git.requireCommit(repo, req.query.sha ?? repo.default_branch);
     const commits = git.ancestors(repo, start.sha).map((sha) => git.commitBySha(repo, sha)!);
     return paginate(req, commits, (commit) => commitJson(world, repo, commit, false), { apiBase: world.urls.api });
@@ -205,6 +209,7 @@ export function gitRoutes(router: Router, world: World): void {
 
   router.get('/repos/{owner}/{repo}/commits/{ref}', (req) => {
     const repo = repoOf(req);
+    git.requireNotEmpty(repo);
     return ok(commitJson(world, repo, git.requireCommit(repo, req.params.ref!), true));
   }, ['ref']);
 
@@ -248,6 +253,7 @@ export function gitRoutes(router: Router, world: World): void {
     '/repos/{owner}/{repo}/git/trees/{tree_sha}',
     (req) => {
       const repo = repoOf(req);
+      git.requireNotEmpty(repo);
       // GitHub accepts a tree sha, a commit sha or a branch name here.
       const sha = git.tree(repo, req.params.tree_sha!) ? req.params.tree_sha! : git.resolve(repo, req.params.tree_sha!)?.tree;
       if (!sha) throw notFound();
@@ -281,6 +287,7 @@ export function gitRoutes(router: Router, world: World): void {
     (req) => {
       const repo = repoOf(req);
       const ref = req.query.ref ?? repo.default_branch;
+      if (git.isEmpty(repo)) throw new HttpError(404, { message: 'This repository is empty.', documentation_url: 'https://docs.github.com/rest', status: '404' });
       const commit = git.resolve(repo, ref);
       if (!commit) throw notFound();
       const path = req.params.path!.replace(/^\/+|\/+$/g, '');

@@ -1,5 +1,5 @@
-/** Pull requests: seeded by tests (the app reads them, it never opens them). */
-import { notFound, ok, paginate, type FakeRequest } from './http.js';
+/** Pull requests: seeded by tests or opened through `POST /pulls`; tests close or merge them. */
+import { bodyOf, HttpError, notFound, ok, paginate, type FakeRequest } from './http.js';
 import { repoJson } from './repo-json.js';
 import type { RepoRecord } from './repos.js';
 import type { Router } from './router.js';
@@ -17,6 +17,7 @@ export interface PullRecord {
   merge_commit_sha: string | null;
   merged_at: string | null;
   draft: boolean;
+  maintainer_can_modify: boolean;
   user: Actor;
   created_at: string;
   updated_at: string;
@@ -34,6 +35,7 @@ export interface PullSeed {
   merge_commit_sha?: string | null;
   state?: 'open' | 'closed';
   draft?: boolean;
+  maintainer_can_modify?: boolean;
   user?: Actor;
 }
 
@@ -61,6 +63,7 @@ export class PullStore {
       merge_commit_sha: seed.merge_commit_sha ?? null,
       merged_at: merged ? now : null,
       draft: seed.draft ?? false,
+      maintainer_can_modify: seed.maintainer_can_modify ?? false,
       user: seed.user ?? { login: 'octocat', id: 583231, type: 'User' },
       created_at: now,
       updated_at: now,
@@ -70,6 +73,29 @@ export class PullStore {
     if (!pulls) this.byRepo.set(repo.id, (pulls = new Map()));
     pulls.set(pull.number, pull);
     return pull;
+  }
+
+  /** Open pull requests follow their head branch when it moves, as on GitHub. */
+  syncHead(repo: RepoRecord, branch: string, sha: string): void {
+    for (const pull of this.list(repo)) if (pull.state === 'open' && pull.head.ref === branch) pull.head.sha = sha;
+  }
+
+  close(pull: PullRecord): void {
+    const now = this.world.now();
+    pull.state = 'closed';
+    pull.closed_at = now;
+    pull.updated_at = now;
+  }
+
+  /** Fast-forwards the base branch to the head commit and marks the pull request merged. */
+  merge(repo: RepoRecord, pull: PullRecord): void {
+    if (pull.state !== 'open') throw new Error(`pull request #${pull.number} in ${repo.owner}/${repo.name} is not open`);
+    this.world.git.setBranch(repo, pull.base.ref, pull.head.sha);
+    this.syncHead(repo, pull.base.ref, pull.head.sha);
+    this.close(pull);
+    pull.merged = true;
+    pull.merged_at = pull.closed_at;
+    pull.merge_commit_sha = pull.head.sha;
   }
 
   list(repo: RepoRecord): PullRecord[] {
@@ -146,7 +172,7 @@ export function pullJson(world: World, repo: RepoRecord, pull: PullRecord): Reco
     merged_by: pull.merged ? user : null,
     comments: 0,
     review_comments: 0,
-    maintainer_can_modify: false,
+    maintainer_can_modify: pull.maintainer_can_modify,
     commits: 1,
     additions: 0,
     deletions: 0,
@@ -177,6 +203,62 @@ export function pullRoutes(router: Router, world: World): void {
     return paginate(req, list, (p) => pullSimpleJson(world, repo, p), { apiBase: world.urls.api });
   });
 
+  router.post('/repos/{owner}/{repo}/pulls', (req) => {
+    const repo = repos.requireWritable(req.params.owner!, req.params.repo!);
+    const body = bodyOf(req);
+    for (const field of ['head', 'base'] as const) {
+      if (typeof body[field] !== 'string') throw pullInvalid({ field, code: 'missing_field' });
+    }
+    // `owner:branch` or just the branch; pull requests from forks are not modelled.
+    const head = String(body.head).replace(new RegExp(`^${repo.owner}:`, 'i'), '');
+    const base = String(body.base);
+    const headSha = world.git.branchHead(repo, head);
+    const baseSha = world.git.branchHead(repo, base);
+    if (!baseSha) throw pullInvalid({ field: 'base', code: 'invalid' });
+    if (!headSha) throw pullInvalid({ field: 'head', code: 'invalid' });
+    if (pulls.list(repo).some((p) => p.state === 'open' && p.head.ref === head && p.base.ref === base)) {
+      throw pullInvalid({ code: 'custom', message: `A pull request already exists for ${repo.owner}:${head}.` });
+    }
+    const baseHistory = new Set(world.git.ancestors(repo, baseSha));
+    if (world.git.ancestors(repo, headSha).every((sha) => baseHistory.has(sha))) {
+      throw pullInvalid({ code: 'custom', message: `No commits between ${base} and ${head}` });
+    }
+    const pull = pulls.add(repo, {
+      title: String(body.title ?? ''),
+      body: typeof body.body === 'string' ? body.body : null,
+      head: { ref: head, sha: headSha },
+      base: { ref: base, sha: baseSha },
+      draft: body.draft === true,
+      maintainer_can_modify: body.maintainer_can_modify === true,
+      user: world.bot,
+    });
+    return ok(pullJson(world, repo, pull), 201);
+  });
+
+  router.patch('/repos/{owner}/{repo}/pulls/{pull_number}', (req) => {
+    const repo = repos.requireWritable(req.params.owner!, req.params.repo!);
+    const pull = pulls.get(repo, Number(req.params.pull_number));
+    if (!pull) throw notFound();
+    const body = bodyOf(req);
+    if (typeof body.base === 'string' && !world.git.branchHead(repo, body.base)) throw pullInvalid({ field: 'base', code: 'invalid' });
+    if (body.state === 'open' && pull.state === 'closed') {
+      if (pull.merged) throw pullInvalid({ field: 'state', code: 'custom', message: 'state cannot be changed. The pull request has been merged.' });
+      const base = typeof body.base === 'string' ? body.base : pull.base.ref;
+      if (pulls.list(repo).some((p) => p !== pull && p.state === 'open' && p.head.ref === pull.head.ref && p.base.ref === base)) {
+        throw pullInvalid({ code: 'custom', message: `A pull request already exists for ${repo.owner}:${pull.head.ref}.` });
+      }
+      pull.state = 'open';
+      pull.closed_at = null;
+      pull.head.sha = world.git.branchHead(repo, pull.head.ref) ?? pull.head.sha;
+    } else if (body.state === 'closed' && pull.state === 'open') pulls.close(pull);
+    if (typeof body.title === 'string') pull.title = body.title;
+    if (body.body !== undefined) pull.body = typeof body.body === 'string' ? body.body : null;
+    if (typeof body.base === 'string') pull.base = { ref: body.base, sha: world.git.branchHead(repo, body.base)! };
+    if (typeof body.maintainer_can_modify === 'boolean') pull.maintainer_can_modify = body.maintainer_can_modify;
+    pull.updated_at = world.now();
+    return ok(pullJson(world, repo, pull));
+  });
+
   router.get('/repos/{owner}/{repo}/pulls/{pull_number}', (req) => {
     const repo = repoOf(req);
     const pull = pulls.get(repo, Number(req.params.pull_number));
@@ -194,4 +276,14 @@ export function pullRoutes(router: Router, world: World): void {
     },
     ['commit_sha'],
   );
+}
+
+/** GitHub's 422 for a pull request it will not open or change. */
+function pullInvalid(error: { field?: string; code: string; message?: string }): HttpError {
+  return new HttpError(422, {
+    message: 'Validation Failed',
+    errors: [{ resource: 'PullRequest', ...error }],
+    documentation_url: 'https://docs.github.com/rest/pulls/pulls',
+    status: '422',
+  });
 }

@@ -5,9 +5,12 @@
  */
 import { checkRoutes } from './checks.js';
 import { collaboratorRoutes } from './collaborators.js';
+import { contentRoutes } from './contents.js';
 import { environmentRoutes } from './environments.js';
 import { gitRoutes } from './git.js';
+import { gitWriteRoutes } from './git-writes.js';
 import { installationRoutes } from './installation.js';
+import { installationRepoRoutes } from './installation-repos.js';
 import { issueRoutes } from './issues.js';
 import { labelRoutes } from './labels.js';
 import { pullRoutes } from './pulls.js';
@@ -23,9 +26,12 @@ import type { World } from './world.js';
 
 const AREAS: Array<(router: Router, world: World) => void> = [
   installationRoutes,
+  installationRepoRoutes,
   repoRoutes,
   labelRoutes,
   gitRoutes,
+  gitWriteRoutes,
+  contentRoutes,
   tarballRoutes,
   checkRoutes,
   issueRoutes,

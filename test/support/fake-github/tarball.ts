@@ -57,7 +57,8 @@ export async function tarball(world: World, repo: RepoRecord, commit: CommitReco
   });
   archive.entry({ name: `${top}/`, type: 'directory', mode: 0o775, mtime });
   const dirs = new Set<string>();
-  for (const path of [...commit.files.keys()].sort()) {
+  // Submodules (mode 160000) are not archived: `git archive` leaves them out too.
+  for (const path of [...commit.files.keys()].filter((p) => commit.modes.get(p) !== '160000').sort()) {
     const parts = path.split('/');
     for (let i = 1; i < parts.length; i++) {
       const dir = parts.slice(0, i).join('/');
@@ -65,7 +66,10 @@ export async function tarball(world: World, repo: RepoRecord, commit: CommitReco
       dirs.add(dir);
       archive.entry({ name: `${top}/${dir}/`, type: 'directory', mode: 0o775, mtime });
     }
-    archive.entry({ name: `${top}/${path}`, mode: 0o664, mtime }, world.git.blob(repo, commit.files.get(path)!) ?? '');
+    const content = world.git.blob(repo, commit.files.get(path)!) ?? '';
+    const mode = commit.modes.get(path);
+    if (mode === '120000') archive.entry({ name: `${top}/${path}`, type: 'symlink', linkname: content, mode: 0o777, mtime });
+    else archive.entry({ name: `${top}/${path}`, mode: mode === '100755' ? 0o775 : 0o664, mtime }, content);
   }
   archive.finalize();
   await done;
