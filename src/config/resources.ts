@@ -174,7 +174,7 @@ export function validateResources(parsed: readonly ParsedResource[], ctx: Resour
     if (validated && 'problems' in validated) problems.push(...validated.problems);
     diagnostics.push(...problems);
     if (!validated || 'problems' in validated || problems.length > 0 || item.broken.length > 0) continue;
-    resources.push({
+    const resource: DesiredResource = {
       kind: envelope.kind,
       target,
       name: envelope.name,
@@ -185,7 +185,11 @@ export function validateResources(parsed: readonly ParsedResource[], ctx: Resour
       source: doc.start,
       dependsOn: [...new Set(applied.map((d) => d.file))],
       ...(applied.length > 0 ? { locateField: fieldLocator(envelope.spec, applied) } : {}),
-    });
+    };
+    // The kind's own checks of a valid resource, with no call to the target.
+    const own = kind.validateConfig?.(resource) ?? [];
+    diagnostics.push(...own.map((p): Diagnostic => ({ severity: 'error', code: p.code, message: `${subject}: ${p.message}`, location: doc.start, resource: label })));
+    if (own.length === 0) resources.push(resource);
   }
   diagnostics.push(...identities.checkPreviousNames());
   return resources;

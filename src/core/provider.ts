@@ -44,6 +44,26 @@ export interface ResourceKind<Spec extends Record<string, unknown> = Record<stri
    * `destructive` answer for one replaces the engine's generic reason with the kind's own.
    */
   classify?(change: Change): Risk | undefined;
+  /**
+   * What a new resource of this kind gets for each field left out when it is created (the
+   * target's defaults, or the provider's own where it fills one in), as a partial spec.
+   * `converge import` leaves out live values equal to these, so imported files stay short;
+   * nested objects compare field by field, anything else by value. Required fields never
+   * appear. `name` and `spec` are the live resource's, for defaults that depend on them.
+   */
+  importDefaults?(name: string, spec: Spec): Record<string, unknown>;
+  /**
+   * Checks of one desired resource beyond its schema and name that need no call to the target
+   * (a team's name must give its slug). The loader runs them, so they are errors on the
+   * resource's line in every plan and in `converge validate`, offline.
+   */
+  validateConfig?(resource: DesiredResource): ConfigProblem[];
+}
+
+/** A problem `validateConfig` found in one resource: an error on its YAML line. */
+export interface ConfigProblem {
+  code: string;
+  message: string;
 }
 
 export interface ReadResult {

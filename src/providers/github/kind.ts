@@ -50,11 +50,7 @@ export interface BulkReader extends BulkRead {
   kinds: readonly string[];
 }
 
-/** A check of one resource that needs no API call, as an error on its YAML line. */
-export interface ConfigProblem {
-  code: string;
-  message: string;
-}
+export type { ConfigProblem } from '../../core/provider.js';
 
 /**
  * A kind of the github provider, all in one object: the schema half the core sees
@@ -76,8 +72,6 @@ export interface GitHubKind<Spec extends Record<string, unknown> = Record<string
    * same change satisfies references to it, though it does not exist yet.
    */
   referencedAs?: Reference['type'];
-  /** Checks of one desired resource beyond its schema and name, with no API call. */
-  validateConfig?(resource: DesiredResource): ConfigProblem[];
   /**
    * Names of this kind that belong to the config repo itself, as a glob (`<repo>/**` for a
    * repository's children): Converge's own footprint, never extraneous, pruned or drift.

@@ -45,17 +45,13 @@ async function checked<T>(what: string, problems: Diagnostic[], first: DesiredRe
 }
 
 /**
- * Before anything is read or written: each kind's own checks of its resources, then every
- * team, user and app the config names must exist (or, for teams, be declared in this change),
+ * Before anything is read or written: every team, user and app the config names must exist (or, for teams, be declared in this change),
  * and people added to teams must already be org members, since GitHub would invite them. The
  * kinds say what their resources name (`references`); this checks them all in a few requests.
  * Each problem is a diagnostic on the resource's line.
  */
 export async function validateResources(ctx: GitHubContext, kinds: ReadonlyMap<string, GitHubKind<any>>, resources: DesiredResource[]): Promise<Diagnostic[]> {
   const problems: Diagnostic[] = [];
-  for (const resource of resources) {
-    for (const problem of kinds.get(resource.kind)?.validateConfig?.(resource) ?? []) problems.push(diagnostic(resource, problem.code, problem.message));
-  }
   const named = resources.flatMap((resource): Named[] => (kinds.get(resource.kind)?.references?.(resource) ?? []).map((ref) => ({ ...ref, resource })));
   if (named.length === 0) return problems;
   const first = named[0]!.resource;

@@ -24,4 +24,15 @@ export const branchProtectionKind: GitHubKind<BranchProtection> = {
   bulkRead: bulkRepositories,
   references: protectionReferences,
   footprint: (configRepo) => `${configRepo}/**`,
+  // A rule created with only its pattern protects nothing.
+  importDefaults: () => ({
+    requiredReviews: null,
+    requiredStatusChecks: null,
+    enforceAdmins: false,
+    restrictions: null,
+    requireLinearHistory: false,
+    allowForcePushes: false,
+    allowDeletions: false,
+    requireConversationResolution: false,
+  }),
 };

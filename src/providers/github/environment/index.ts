@@ -30,4 +30,6 @@ export const environmentKind: GitHubKind<Environment> = {
   bulkRead: repositoryEnvironments,
   references: environmentReferences,
   footprint: (configRepo) => `${configRepo}/**`,
+  // GitHub's protection for an environment created with a bare PUT.
+  importDefaults: () => ({ waitTimer: 0, preventSelfReview: false, reviewers: { users: [], teams: [] }, deploymentBranches: 'all' }),
 };

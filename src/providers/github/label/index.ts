@@ -22,4 +22,6 @@ export const labelKind: GitHubKind<Label> = {
   // Each repository's first 100 labels come with it in the repositories query.
   bulkRead: bulkRepositories,
   footprint: (configRepo) => `${configRepo}/**`,
+  // GitHub gives a label created without a color this grey.
+  importDefaults: () => ({ color: 'ededed', description: '' }),
 };

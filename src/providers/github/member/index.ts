@@ -20,4 +20,5 @@ export const memberKind: GitHubKind<Member> = {
   apply: applyMember,
   bulkRead: members,
   references: ({ name }) => referencesTo('user', [name], 'a member of the org', 'declared'),
+  importDefaults: () => ({ role: 'member' }),
 };

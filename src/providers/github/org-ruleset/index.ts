@@ -25,4 +25,5 @@ export const orgRulesetKind: GitHubKind<OrgRuleset> = {
   apply: (change, ctx) => applyRuleset(orgScope, change, ctx),
   bulkRead: orgRulesets,
   references: bypassReferences,
+  importDefaults: () => ({ target: 'branch', enforcement: 'active', bypassActors: [], rules: [] }),
 };

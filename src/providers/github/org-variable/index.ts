@@ -17,4 +17,6 @@ export const orgVariableKind: GitHubKind<OrgVariable> = {
   read: readOrgVariables,
   apply: applyOrgVariable,
   bulkRead: orgVariables,
+  // Converge creates an org variable without visibility as private (the narrowest).
+  importDefaults: () => ({ visibility: 'private' }),
 };

@@ -21,4 +21,15 @@ export const repositoryKind: GitHubKind<Repository> = {
   apply: applyRepository,
   bulkRead: bulkRepositories,
   footprint: (configRepo) => configRepo,
+  // GitHub's settings for a repository created with nothing but its name (POST /orgs/{org}/repos).
+  importDefaults: () => ({
+    description: '',
+    homepage: '',
+    visibility: 'public',
+    features: { issues: true, projects: true, wiki: true, discussions: false },
+    merge: { allowMergeCommit: true, allowSquashMerge: true, allowRebaseMerge: true, allowAutoMerge: false, deleteBranchOnMerge: false },
+    defaultBranch: 'main',
+    archived: false,
+    topics: [],
+  }),
 };

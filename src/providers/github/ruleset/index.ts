@@ -25,4 +25,6 @@ export const rulesetKind: GitHubKind<Ruleset> = {
   bulkRead: rulesetsOfRepositories,
   references: bypassReferences,
   footprint: (configRepo) => `${configRepo}/**`,
+  // Converge creates a ruleset without enforcement as active; GitHub's target default is branch.
+  importDefaults: () => ({ target: 'branch', enforcement: 'active', bypassActors: [], rules: [] }),
 };

@@ -22,4 +22,6 @@ export const teamKind: GitHubKind<Team> = {
   references: teamReferences,
   referencedAs: 'team',
   validateConfig: teamConfigProblems,
+  // Created with the slug as its name; GitHub makes a top-level team secret and a child team closed.
+  importDefaults: (name, spec) => ({ name, description: '', privacy: spec.parent ? 'closed' : 'secret', parent: null, notifications: true, members: [], maintainers: [] }),
 };

@@ -15,4 +15,5 @@ export const databaseKind: PostgresKind<Database> = {
   needs: { databases: true },
   readAll: (state) => state.databases(),
   apply: applyDatabase,
+  importDefaults: () => ({ connectionLimit: -1 }),
 };

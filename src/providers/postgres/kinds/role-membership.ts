@@ -15,4 +15,5 @@ export const membershipKind: PostgresKind<RoleMembership> = {
   needs: { memberships: true },
   readAll: (state) => state.memberships(),
   apply: applyMembership,
+  importDefaults: () => ({ admin: false }),
 };

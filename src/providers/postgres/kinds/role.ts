@@ -15,4 +15,6 @@ export const roleKind: PostgresKind<Role> = {
   needs: {},
   readAll: (state) => state.roles(),
   apply: applyRole,
+  // CREATE ROLE's defaults: NOLOGIN INHERIT NOCREATEDB NOCREATEROLE CONNECTION LIMIT -1, no expiry.
+  importDefaults: () => ({ login: false, inherit: true, createdb: false, createrole: false, connectionLimit: -1, validUntil: 'infinity' }),
 };

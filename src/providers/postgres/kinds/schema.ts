@@ -15,4 +15,6 @@ export const schemaKind: PostgresKind<Schema> = {
   needs: {},
   readAll: (state) => state.schemas(),
   apply: applySchema,
+  // Since PostgreSQL 15 a new database's `public` belongs to pg_database_owner (a role no spec may name).
+  importDefaults: (name) => (name.slice(name.indexOf('/') + 1) === 'public' ? { owner: 'pg_database_owner' } : {}),
 };
