@@ -5,20 +5,23 @@
  */
 import { distance } from 'fastest-levenshtein';
 
-/** `/converge full-run`, optionally `--allow-deletions`, on a line of its own. */
-const FULL_RUN = /^\/converge\s+full-run(\s+--allow-deletions)?\s*$/;
+/** `/converge full-run`, optionally `--allow-deletions` and `--allow-updates` (in either order), on a line of its own. */
+const FULL_RUN = /^\/converge\s+full-run((?:\s+--allow-(?:deletions|updates))*)\s*$/;
 
 /** A line addressed to Converge: `/converge` alone or followed by whitespace. */
 const ADDRESSED = /^\/converge(?:\s|$)/;
 
 /** Every form a command takes, as the usage text lists them and typos are compared with. */
-const FORMS = ['full-run', 'full-run --allow-deletions'] as const;
+const FORMS = ['full-run', 'full-run --allow-deletions', 'full-run --allow-updates', 'full-run --allow-deletions --allow-updates'] as const;
 
 /** How many edits (typed letters, missing dashes) a mistyped command may be away from a form. */
 const MAX_TYPO_DISTANCE = 3;
 
 export interface FullRunCommand {
+  /** Lift `prune.maxDeletionsPerRun` for this run. */
   allowDeletions: boolean;
+  /** Lift `limits.maxUpdatesPerRun` for this run. */
+  allowUpdates: boolean;
 }
 
 /** What a comment asks of Converge: a command it runs, or a `/converge` line it does not know. */
@@ -29,7 +32,10 @@ const linesOf = (body: string) => body.trim().split(/\r?\n/).map((line) => line.
 export function parseFullRunCommand(body: string): FullRunCommand | undefined {
   for (const line of linesOf(body)) {
     const match = FULL_RUN.exec(line);
-    if (match) return { allowDeletions: match[1] !== undefined };
+    if (match) {
+      const flags = match[1]!.split(/\s+/);
+      return { allowDeletions: flags.includes('--allow-deletions'), allowUpdates: flags.includes('--allow-updates') };
+    }
   }
   return undefined;
 }
@@ -65,6 +71,8 @@ export function usageText(command: Extract<CommentCommand, { kind: 'unknown' }>)
   // too, never at a line's start, so this reply never reads as a command itself.
   const lines = [`Converge does not know the command \`${echoed.replace(/`/g, "'")}\`.${command.suggestion ? ` Did you mean \`${command.suggestion}\`?` : ''}`, '', 'Commands:'];
   lines.push('- `/converge full-run`: look for drift across the whole configuration now (admins of this repository only).');
-  lines.push('- `/converge full-run --allow-deletions`: the same, lifting the maximum number of deletions per run for this once.');
+  lines.push('- `/converge full-run --allow-deletions`: the same, lifting the maximum number of deletions per run (`prune.maxDeletionsPerRun`) for this once, and deleting what it finds whatever the drift mode.');
+  lines.push('- `/converge full-run --allow-updates`: the same, lifting the maximum number of updates per run (`limits.maxUpdatesPerRun`) for this once, and applying the configuration to what it finds whatever the drift mode.');
+  lines.push('- Both flags may be given together: `/converge full-run --allow-deletions --allow-updates`.');
   return lines.join('\n');
 }

@@ -41,6 +41,18 @@ export type DefaultsDocument = z.infer<typeof DefaultsDocument>;
 
 const DriftMode = z.enum(['report', 'revert']);
 
+/** 0% to 100%, decimals allowed: `25%`, `12.5%`. A pattern, so that editors check it too. */
+const SHARE = /^(?:100(?:\.0+)?|\d{1,2}(?:\.\d+)?)%$/;
+
+const LIMIT_ERROR = { error: 'must be a whole number of resources (such as 5) or a share of the declared resources from "0%" to "100%" (such as "25%")' };
+
+/**
+ * A limit on what one run changes: a number of resources, or a share of the resources the
+ * configuration declares (`"25%"`), resolved at each run (see resolveLimit in src/core/policy.ts).
+ */
+export const RunLimit = z.union([z.number(LIMIT_ERROR).int(LIMIT_ERROR).min(0, LIMIT_ERROR), z.string(LIMIT_ERROR).regex(SHARE, LIMIT_ERROR)], LIMIT_ERROR);
+export type RunLimit = z.infer<typeof RunLimit>;
+
 const Scope = z.strictObject({
   /** Glob patterns on names that full runs consider managed; default: every name. */
   include: z.array(z.string().min(1)).default(['**']),
@@ -82,9 +94,18 @@ export const RepoConfig = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(false),
       protected: z.array(z.string().min(1)).default([]),
-      maxDeletionsPerRun: z.number().int().min(0).default(5),
+      maxDeletionsPerRun: RunLimit.default(5),
     })
     .default({ enabled: false, protected: [], maxDeletionsPerRun: 5 }),
+  /**
+   * Blast-radius limits beside `prune.maxDeletionsPerRun`: a run that would update or rename
+   * more existing resources than `maxUpdatesPerRun` applies nothing (no limit when unset).
+   */
+  limits: z
+    .strictObject({
+      maxUpdatesPerRun: RunLimit.optional(),
+    })
+    .default({}),
   /** Per kind: which live names full runs treat as managed (for extraneous detection). */
   scope: z.record(z.string(), Scope).default({}),
   /** Owners used for resources that name none. */

@@ -14,6 +14,8 @@ export interface DeletionPolicy {
   protected: string[];
   /** A run that would delete more than this deletes nothing and reports the list. */
   maxDeletionsPerRun: number;
+  /** Set when converge.yml gave `maxDeletionsPerRun` as a share: where the number came from. */
+  maxDeletionsFrom?: LimitShare;
   /** Set for one run by an admin to lift `maxDeletionsPerRun`. */
   overrideMaxDeletions?: boolean;
   /** Converge's own footprint (glob patterns on resource keys): never deleted, whatever else says. */
@@ -33,6 +35,32 @@ export function footprintMatcher(patterns: readonly string[] | undefined): (ref:
   return (ref) => match(resourceKey(ref));
 }
 
+/** A limit converge.yml wrote as a share of the declared resources, and how many that is. */
+export interface LimitShare {
+  /** As written, such as `25%`. */
+  share: string;
+  /** The resources the model declares, which the share is of. */
+  declared: number;
+}
+
+/**
+ * A per-run limit resolved against the model: a number of resources as written, or a share of
+ * the resources the model declares, rounded down but never to 0 for a share above 0% of a
+ * non-empty model (a small model would otherwise allow nothing at all under `"10%"`).
+ */
+export function resolveLimit(limit: number | string, declared: number): { max: number; from?: LimitShare } {
+  if (typeof limit === 'number') return { max: limit };
+  const percent = Number(limit.slice(0, -1));
+  // The epsilon keeps 18.4% of 375 at 69: 18.4 * 375 / 100 is 68.99999… in floating point.
+  const floored = Math.floor((percent * declared) / 100 + 1e-9);
+  return { max: percent > 0 && declared > 0 ? Math.max(1, floored) : floored, from: { share: limit, declared } };
+}
+
+/** How a resolved limit reads in reasons and reports: `5`, or `50: 25% of 200 declared resources`. */
+export function limitLabel(max: number, from?: LimitShare): string {
+  return from ? `${max}: ${from.share} of ${from.declared} declared resource${from.declared === 1 ? '' : 's'}` : String(max);
+}
+
 export interface PolicyOutcome {
   changes: Change[];
   /** Deletions the plan asked for, before policy. */
@@ -40,6 +68,14 @@ export interface PolicyOutcome {
   /** True when the cap blocked every deletion of this run. */
   capExceeded: boolean;
   maxDeletionsPerRun: number;
+  /** The cap as reasons show it (see limitLabel). */
+  deletionLimit?: string;
+  /** Updates and renames this run would make, counted against `maxUpdatesPerRun`. */
+  requestedUpdates?: number;
+  /** True when `maxUpdatesPerRun` held every change of this run. */
+  updateLimitExceeded?: boolean;
+  /** `maxUpdatesPerRun` as reasons show it; unset without a limit. */
+  updateLimit?: string;
 }
 
 /**
@@ -65,11 +101,49 @@ export function applyDeletionPolicy(changes: Change[], policy: DeletionPolicy): 
   const deletable = out.filter((c) => c.action === 'delete' && !c.blocked);
   const requestedDeletions = out.filter((c) => c.action === 'delete').length;
   const capExceeded = !policy.overrideMaxDeletions && deletable.length > policy.maxDeletionsPerRun;
+  const deletionLimit = limitLabel(policy.maxDeletionsPerRun, policy.maxDeletionsFrom);
   if (capExceeded) {
-    const reason = `this run would delete ${deletable.length} resources, more than maxDeletionsPerRun (${policy.maxDeletionsPerRun}); nothing is deleted until an admin overrides`;
+    const reason = `this run would delete ${deletable.length} resources, more than maxDeletionsPerRun (${deletionLimit}); nothing is deleted until an admin overrides`;
     out = out.map((c) => (c.action === 'delete' && !c.blocked ? block(c, reason) : c));
   }
-  return { changes: out, requestedDeletions, capExceeded, maxDeletionsPerRun: policy.maxDeletionsPerRun };
+  return { changes: out, requestedDeletions, capExceeded, maxDeletionsPerRun: policy.maxDeletionsPerRun, deletionLimit };
+}
+
+/** How many existing resources one run may change (`limits.maxUpdatesPerRun` in converge.yml). */
+export interface UpdatePolicy {
+  /** A run that would update or rename more resources than this applies nothing; no limit when unset. */
+  maxUpdatesPerRun?: number;
+  /** Set when converge.yml gave the limit as a share: where the number came from. */
+  maxUpdatesFrom?: LimitShare;
+  /** Set for one run by an admin to lift `maxUpdatesPerRun`. */
+  overrideMaxUpdates?: boolean;
+  /**
+   * Which changes the run would write (a full run writes only what it reverts); the limit counts
+   * and holds only those. Every change when unset.
+   */
+  applies?: (change: Change) => boolean;
+}
+
+/** Updates and renames count: they change what exists. Creates touch nothing that exists, and deletions have their own cap. */
+const countsAsUpdate = (change: Change) => change.action === 'update' || change.action === 'rename';
+
+/**
+ * Hold the whole run when it would change more existing resources than the limit allows. Not
+ * only the updates: a run past the limit is a mistake until an admin says otherwise (a defaults
+ * change fanning out, a target renamed), and applying its creates and deletions alone would
+ * leave the target half-way. Every held change stays in the plan with the reason.
+ */
+export function applyUpdateLimit(outcome: PolicyOutcome, policy: UpdatePolicy): PolicyOutcome {
+  const applies = policy.applies ?? (() => true);
+  const runnable = (c: Change) => c.action !== 'noop' && !c.blocked && applies(c);
+  const requestedUpdates = outcome.changes.filter((c) => runnable(c) && countsAsUpdate(c)).length;
+  if (policy.maxUpdatesPerRun === undefined) return { ...outcome, requestedUpdates, updateLimitExceeded: false };
+  const updateLimit = limitLabel(policy.maxUpdatesPerRun, policy.maxUpdatesFrom);
+  const updateLimitExceeded = !policy.overrideMaxUpdates && requestedUpdates > policy.maxUpdatesPerRun;
+  if (!updateLimitExceeded) return { ...outcome, requestedUpdates, updateLimitExceeded, updateLimit };
+  const reason = `this run would update ${requestedUpdates} resources, more than maxUpdatesPerRun (${updateLimit}); nothing is applied until an admin overrides`;
+  const changes = outcome.changes.map((c) => (runnable(c) ? { ...c, blocked: reason } : c));
+  return { ...outcome, changes, requestedUpdates, updateLimitExceeded, updateLimit };
 }
 
 /** Hold every change of a read-only kind: it is reported with the kind's reason, never applied. */

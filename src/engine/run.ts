@@ -2,13 +2,14 @@ import { applyPlan, kindOrderFrom } from '../core/apply.js';
 import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
 import { computePlan } from '../core/plan.js';
 import type { ChangeResult, Plan } from '../core/plan-types.js';
-import { applyDeletionPolicy, holdReadOnly, type PolicyOutcome } from '../core/policy.js';
+import { applyDeletionPolicy, applyUpdateLimit, holdReadOnly, type PolicyOutcome } from '../core/policy.js';
+import type { Change } from '../core/plan-types.js';
 import type { ReadChoice, ReadProgress } from '../core/provider.js';
 import type { Registry } from '../core/registry.js';
 import { providerOf, type ResourceRef } from '../core/resource.js';
 import { globFilter } from '../config/globs.js';
 import type { Model } from '../config/load.js';
-import { deletionPolicyOf } from './deletion-policy.js';
+import { deletionPolicyOf, updatePolicyOf } from './deletion-policy.js';
 import { selectChanged, type Selection } from './select.js';
 import { Sessions } from './sessions.js';
 import { pushTo } from '../core/collections.js';
@@ -24,6 +25,13 @@ export interface PlanRunInput<Deps> {
   full?: boolean;
   /** An admin lifted maxDeletionsPerRun for this run. */
   overrideMaxDeletions?: boolean;
+  /** An admin lifted limits.maxUpdatesPerRun for this run. */
+  overrideMaxUpdates?: boolean;
+  /**
+   * The changes this run would write, when not all of them (a full run writes only what it
+   * reverts): the update limit counts and holds only those.
+   */
+  applies?: (change: Change) => boolean;
   /**
    * The host's own footprint (glob patterns on resource keys): never extraneous, never
    * deleted. The host names it (the worker knows its config repo); the engine only matches.
@@ -111,10 +119,12 @@ export async function runPlan<Deps>(input: PlanRunInput<Deps>): Promise<PlanRun>
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
     ...(input.onReadChoice ? { onReadChoice: input.onReadChoice } : {}),
   });
-  // Read-only kinds first, so their differences never count against the deletion cap.
-  const policy = applyDeletionPolicy(
-    holdReadOnly(computed.changes, (kind) => registry.kind(kind)),
-    deletionPolicyOf(head.config, input),
+  // Read-only kinds first, so their differences never count against the limits; deletions the
+  // policy blocks do not count as updates either. Shares are of every resource head declares.
+  const declared = head.resources.length;
+  const policy = applyUpdateLimit(
+    applyDeletionPolicy(holdReadOnly(computed.changes, (kind) => registry.kind(kind)), deletionPolicyOf(head.config, { ...input, declared })),
+    updatePolicyOf(head.config, { ...input, declared }),
   );
   return { plan: { ...computed, changes: policy.changes, diagnostics }, policy, selection, sessions };
 }

@@ -286,6 +286,16 @@ export interface FullRunOutputInput {
   /** The drift issues that now carry the report. */
   issues: ReadonlyArray<{ number: number; url: string }>;
   context?: Pick<RenderContext, 'description' | 'fileUrl'>;
+  /** Set when `limits.maxUpdatesPerRun` held the run: it reverted nothing. `limit` as limitLabel reads. */
+  updateLimit?: { requested: number; limit: string };
+}
+
+/** Why a full run past the update limit reverted nothing, with the numbers and the way out. */
+function updateLimitLine(held: NonNullable<FullRunOutputInput['updateLimit']>): string {
+  return (
+    `⛔ **Nothing reverted: this run would update ${plural(held.requested, 'resource')}, more than \`maxUpdatesPerRun\` (${held.limit}) allows in one run.** ` +
+    'Every change stays in the drift issue. An admin can lift the limit for one run by commenting `/converge full-run --allow-updates`.'
+  );
 }
 
 function remainingList(input: FullRunOutputInput): string {
@@ -303,9 +313,10 @@ function renderOutput(input: FullRunOutputInput): CheckOutput {
   const where = input.issues.map((i) => link(`#${i.number}`, i.url)).join(', ');
   const counts = itemCounts(input.remaining, input.readFailures);
   const numbers = input.issues.length > 0 ? ` (${input.issues.map((i) => `#${i.number}`).join(', ')})` : '';
-  const title = `${formatCount(applied)} reverted, ${left === 0 ? 'no drift left' : `${counts} left${numbers}`}`;
+  const title = `${input.updateLimit ? 'Held by maxUpdatesPerRun: ' : ''}${formatCount(applied)} reverted, ${left === 0 ? 'no drift left' : `${counts} left${numbers}`}`;
 
   const summary = new BlockWriter(OUTPUT_BUDGET);
+  if (input.updateLimit) summary.add(updateLimitLine(input.updateLimit));
   if (left > 0) {
     const reverted = applied > 0 ? ` ${plural(applied, 'resource')} reverted to the configuration.` : '';
     const state = input.remaining.length > 0 ? 'The live state differs from the configuration' : 'The live state could not be read';

@@ -239,10 +239,12 @@ function verdictLine(input: PlanRenderInput, verdict: Verdict, counts: PlanCount
   if (plan.readFailures.length > 0) {
     lines.push(`❌ **${plural(plan.readFailures.length, 'resource')} could not be read**, so this plan is incomplete.`);
   }
+  if (policy?.updateLimitExceeded) lines.push(updateLimitLine(policy, words));
   if (policy?.capExceeded) {
-    const cap = policy.maxDeletionsPerRun !== undefined ? ` (${policy.maxDeletionsPerRun})` : '';
+    const limit = policy.deletionLimit ?? policy.maxDeletionsPerRun;
+    const cap = limit !== undefined ? ` (${limit})` : '';
     lines.push(
-      `⛔ **Deletions blocked by the deletion cap.** The plan asks for ${plural(policy.requestedDeletions, 'deletion')}, more than \`maxDeletionsPerRun\`${cap} allows in one run, so none would run. Deleting them needs an admin to override the cap.`,
+      `⛔ **Deletions blocked by the deletion cap.** The plan asks for ${plural(policy.requestedDeletions, 'deletion')}, more than \`maxDeletionsPerRun\`${cap} allows in one run, so none would run. Deleting them needs an admin to override the cap (\`/converge full-run --allow-deletions\`).`,
     );
   }
   if (lines.length > 0) return lines.join('\n\n');
@@ -258,6 +260,16 @@ function verdictLine(input: PlanRenderInput, verdict: Verdict, counts: PlanCount
   const care = riskPhrase(verdict.risky);
   if (care) return `⚠️ **Needs care: ${care}.** ${words.merging} ${plural(runs, 'change')}; those that need care are listed first, in full.${blockedNote}`;
   return runs > 0 ? `✅ **${words.merging} ${plural(runs, 'change')}.**${blockedNote}` : `✅ **Nothing would be applied.**${blockedNote}`;
+}
+
+/** Past `maxUpdatesPerRun` nothing runs at all, creates and deletions included: the numbers and the way out. */
+function updateLimitLine(policy: NonNullable<PlanRenderInput['policy']>, words: Wording): string {
+  const limit = policy.updateLimit ? ` (${policy.updateLimit})` : '';
+  const subject = words.merging.startsWith('Merging') ? 'Merging' : 'This run';
+  return (
+    `⛔ **Nothing would be applied: ${plural(policy.requestedUpdates ?? 0, 'update')}, more than \`maxUpdatesPerRun\`${limit} allows in one run.** ` +
+    `${subject} would apply none of its changes, creates and deletions included. An admin can lift the limit for one run by commenting \`/converge full-run --allow-updates\` in the config repo.`
+  );
 }
 
 /** One line per routine group: what happens to how many, and which fields. */
@@ -284,7 +296,7 @@ function routineList(items: readonly Item[], heading: string): string {
 
 function conclusionOf(input: PlanRenderInput, risky?: Verdict['risky']): CheckOutput['conclusion'] {
   const { plan, policy } = input;
-  if (hasErrors(plan.diagnostics) || plan.readFailures.length > 0 || policy?.capExceeded) return 'failure';
+  if (hasErrors(plan.diagnostics) || plan.readFailures.length > 0 || policy?.capExceeded || policy?.updateLimitExceeded) return 'failure';
   const levels = risky ?? riskCounts(plan.changes);
   if ((input.failOn ?? []).some((level) => level !== 'routine' && levels[level] > 0)) return 'failure';
   return levels.destructive > 0 || levels.sensitive > 0 ? 'neutral' : 'success';
@@ -355,6 +367,7 @@ function titleOf(input: PlanRenderInput, verdict: Verdict, counts: PlanCounts, a
     const care = riskPhrase(verdict.risky);
     const phrase = countsPhrase(counts, input.policy?.capExceeded ?? false);
     title = care ? `Needs care: ${care}${phrase ? ` · ${phrase}` : ''}` : phrase || (plan.readFailures.length > 0 ? '' : 'No changes');
+    if (input.policy?.updateLimitExceeded) title = `Held by maxUpdatesPerRun: ${title}`;
     if (plan.readFailures.length > 0) title += `${title ? '; ' : ''}${plural(plan.readFailures.length, 'resource')} could not be read`;
   }
   return truncateText(title, TITLE_MAX_CHARS);

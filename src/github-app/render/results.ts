@@ -94,6 +94,15 @@ function resultsBlock(heading: string, results: readonly ChangeResult[]): string
   return `${heading}\n\n${body.text}`;
 }
 
+/**
+ * Why a run past `maxUpdatesPerRun` applied nothing, as a clause: "this run would update 40
+ * resources, more than maxUpdatesPerRun (25) allows". Undefined when the limit held nothing.
+ */
+export function updateLimitReason(policy: ResultsRenderInput['policy']): string | undefined {
+  if (!policy?.updateLimitExceeded) return undefined;
+  return `this run would update ${plural(policy.requestedUpdates ?? 0, 'resource')}, more than maxUpdatesPerRun (${policy.updateLimit ?? 'its limit'}) allows`;
+}
+
 function render(input: ApplyRenderInput): CheckOutput {
   const buckets = bucket(input.results.map(shortened));
   const readFailures = (input.readFailures ?? []).map(shortenedRead);
@@ -104,11 +113,17 @@ function render(input: ApplyRenderInput): CheckOutput {
   if (buckets.applied.length) parts.push(`${formatCount(buckets.applied.length)} applied`);
   if (buckets.skipped.length) parts.push(`${formatCount(buckets.skipped.length)} skipped`);
   if (buckets.failed.length) parts.push(`${formatCount(buckets.failed.length)} failed`);
-  let title = parts.join(', ') || 'Nothing to apply';
+  const held = updateLimitReason(input.policy);
+  let title = held ? `Nothing applied: ${plural(input.policy?.requestedUpdates ?? 0, 'update')}, more than maxUpdatesPerRun (${input.policy?.updateLimit})` : parts.join(', ') || 'Nothing to apply';
   if (readFailures.length) title += `; ${plural(readFailures.length, 'resource')} could not be read`;
 
   const summary = new BlockWriter(OUTPUT_BUDGET);
-  if (failed > 0) {
+  if (held) {
+    summary.add(
+      `⛔ **Nothing applied: ${held} in one run.** Every change was held, creates and deletions included, and this commit is not marked converged. ` +
+        'An admin can apply it by commenting `/converge full-run --allow-updates` in the config repo, which lifts the limit for that one run; re-run this check afterwards to record the convergence.',
+    );
+  } else if (failed > 0) {
     const what = [
       buckets.failed.length ? `${plural(buckets.failed.length, 'change')} failed` : '',
       readFailures.length ? `${plural(readFailures.length, 'resource')} could not be read` : '',
@@ -173,7 +188,7 @@ function render(input: ApplyRenderInput): CheckOutput {
     summary: summary.toString(),
     text: out.toString(),
     annotations,
-    conclusion: failed > 0 ? 'failure' : 'success',
+    conclusion: failed > 0 || held ? 'failure' : 'success',
   };
 }
 
@@ -184,7 +199,7 @@ export function renderResults(input: ApplyRenderInput): CheckOutput {
   } catch (error) {
     const failed = (() => {
       try {
-        return input.results.some((r) => r.status === 'failed') || (input.readFailures?.length ?? 0) > 0;
+        return input.results.some((r) => r.status === 'failed') || (input.readFailures?.length ?? 0) > 0 || input.policy?.updateLimitExceeded === true;
       } catch {
         return true;
       }

@@ -56,7 +56,8 @@ export interface RenderContext {
 export interface PlanRenderInput {
   /** The plan after the deletion policy (blocked deletions carry `blocked`). */
   plan: Plan;
-  policy?: Pick<PolicyOutcome, 'requestedDeletions' | 'capExceeded'> & { maxDeletionsPerRun?: number };
+  policy?: Pick<PolicyOutcome, 'requestedDeletions' | 'capExceeded'> &
+    Partial<Pick<PolicyOutcome, 'maxDeletionsPerRun' | 'deletionLimit' | 'requestedUpdates' | 'updateLimitExceeded' | 'updateLimit'>>;
   context?: RenderContext;
   /** Resources rendered in full in `text`; the byte budget may stop earlier. Default 200. */
   maxResources?: number;
@@ -73,6 +74,8 @@ export interface PlanRenderInput {
 
 export interface ResultsRenderInput {
   results: ChangeResult[];
+  /** The run's limits: past `maxUpdatesPerRun`, the results say that nothing was applied and why. */
+  policy?: Partial<Pick<PolicyOutcome, 'requestedUpdates' | 'updateLimitExceeded' | 'updateLimit'>>;
   /** Resources whose live state could not be read, so nothing was applied to them. */
   readFailures?: ReadFailure[];
   diagnostics?: Diagnostic[];
