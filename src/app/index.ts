@@ -2,6 +2,7 @@ import type { ApplicationFunction, Context } from 'probot';
 import type { Queues } from '../queue/queues.js';
 import type { RepoJob } from '../queue/jobs.js';
 import type { AppEnv } from '../env/app-env.js';
+import { configRepos } from '../env/config-repos.js';
 import { appGitHubError } from '../github-app/index.js';
 import { parseCommentCommand, usageText } from './commands.js';
 import {
@@ -9,6 +10,7 @@ import {
   CheckSuiteEvent,
   ConfigRepoEvent,
   Envelope,
+  InstallationEvent,
   IssueCommentEvent,
   parsePayload,
   PullRequestEvent,
@@ -45,13 +47,14 @@ const fromFork = (head: { repo: { id: number } | null }, repoId: number) => head
 
 /**
  * Webhook handlers: verify (Probot checks the signature before any handler runs), filter to
- * the config repo the admin named, validate the fields used, enqueue, return. All real work
+ * the config repos the admin named, validate the fields used, enqueue, return. All real work
  * (and every authorization decision) happens in workers; the only GitHub calls a handler makes
  * acknowledge a `/converge` comment (a reaction, and the usage text for an unknown command).
  * An enqueue or reply failure propagates, so the webhook answers 5xx and can be redelivered.
  */
 export function convergeApp({ queues, env, onOutcome }: AppOptions): ApplicationFunction {
-  const isConfigRepo = (repo: Envelope['repository']) => repo.name.toLowerCase() === env.CONVERGE_CONFIG_REPO.toLowerCase();
+  const configRepoNames = configRepos(env.CONVERGE_CONFIG_REPO);
+  const isConfigRepo = (repo: Envelope['repository']) => configRepoNames.matches(repo.name);
 
   const onPullRequest: Handler = async (context, repo, job) => {
     const { pull_request: pr } = parsePayload(context.name, PullRequestEvent, context.payload);
@@ -120,6 +123,7 @@ export function convergeApp({ queues, env, onOutcome }: AppOptions): Application
       ...(comment.user ? { requestedBy: comment.user.login } : {}),
       requestedIn: issue.number,
       ...(command.allowDeletions ? { overrideMaxDeletions: true } : {}),
+      ...(command.allowUpdates ? { overrideMaxUpdates: true } : {}),
     });
     return enqueued('full run request');
   };
@@ -132,6 +136,12 @@ export function convergeApp({ queues, env, onOutcome }: AppOptions): Application
     return enqueued('convergence');
   };
 
+  // A config repo created after the app was installed: the onboarding check, as on install.
+  const onRepositoryCreated: Handler = async (_context, _repo, job) => {
+    await queues.enqueueOnboarding({ ...job, reason: 'created' });
+    return enqueued('onboarding check');
+  };
+
   const handlers: Record<string, Handler> = {
     'pull_request.opened': onPullRequest,
     'pull_request.synchronize': onPullRequest,
@@ -139,13 +149,37 @@ export function convergeApp({ queues, env, onOutcome }: AppOptions): Application
     'check_run.rerequested': onCheckRun,
     'check_suite.rerequested': onCheckSuite,
     'issue_comment.created': onComment,
+    'repository.created': onRepositoryCreated,
     push: onPush,
+  };
+
+  /**
+   * The app was installed, or given more repositories: each config repo among them gets the
+   * onboarding check (the worker opens a PR only where converge.yml is missing, and only once).
+   * An installation event lists the repositories it covers; without that list, the config
+   * repos named literally in CONVERGE_CONFIG_REPO are checked.
+   */
+  const onInstallation = async (context: Context): Promise<DeliveryOutcome> => {
+    const event = parsePayload(context.name, InstallationEvent, context.payload);
+    const listed = event.repositories_added ?? event.repositories;
+    const names = listed ? listed.map((r) => r.name).filter((name) => configRepoNames.matches(name)) : (configRepoNames.names ?? []);
+    for (const repo of names) {
+      await queues.enqueueOnboarding({ installationId: event.installation.id, owner: event.installation.account.login, repo, reason: 'installed' });
+    }
+    return names.length > 0 ? enqueued(`onboarding check of ${names.join(', ')}`) : ignored('no config repo among the repositories');
+  };
+
+  const installationHandlers: Record<string, (context: Context) => Promise<DeliveryOutcome>> = {
+    'installation.created': onInstallation,
+    'installation_repositories.added': onInstallation,
   };
 
   async function handle(context: Context): Promise<DeliveryOutcome> {
     const payload: unknown = context.payload;
     const action = typeof payload === 'object' && payload !== null && 'action' in payload && typeof payload.action === 'string' ? payload.action : undefined;
     const name = action === undefined ? context.name : `${context.name}.${action}`;
+    const forInstallation = installationHandlers[name];
+    if (forInstallation) return forInstallation(context);
     const handler = handlers[name];
     if (!handler) return ignored(`${name} is not handled`);
     // Filter on the repository first, so other repositories' deliveries cost no deeper validation.

@@ -109,3 +109,13 @@ export function parsePayload<T extends z.ZodType>(event: string, schema: T, payl
   if (!result.success) throw new InvalidPayloadError(event, shortReason(result.error));
   return result.data;
 }
+
+const RepoName = z.object({ name: z.string().min(1) });
+
+/** `installation.created` and `installation_repositories.added`: the org, and the repositories the app can now reach. */
+export const InstallationEvent = z.object({
+  installation: z.object({ id: Id, account: z.object({ login: z.string().min(1) }) }),
+  repositories: z.array(RepoName).optional(),
+  repositories_added: z.array(RepoName).optional(),
+});
+export type InstallationEvent = z.infer<typeof InstallationEvent>;

@@ -64,6 +64,7 @@ async function main(role: Role, log: Logger): Promise<Stop[]> {
         // Progress counts only this app's own apply check runs; without any, a full run catches up.
         appId: settings.appId,
         enqueueFullRun: (job) => producer.enqueueFullRun(job),
+        enqueueOnboarding: (job) => producer.enqueueOnboarding(job),
         // Write spacing per org holds across every worker process.
         githubShared: { pacer: new RedisWritePacer(redis) },
         // Shared too: a snapshot one worker fetched, and where the last convergence got to.
@@ -89,7 +90,7 @@ async function main(role: Role, log: Logger): Promise<Stop[]> {
       await ops.close();
     });
     log.info({ role, app: app.slug, opsPort: ops.port }, 'workers started');
-    await catchUpOnStart(await probot.auth(), producer, env.CONVERGE_CONFIG_REPO, log).catch((error: unknown) =>
+    await catchUpOnStart(await probot.auth(), producer, env.CONVERGE_CONFIG_REPO, log, (id) => probot.auth(id)).catch((error: unknown) =>
       log.warn({ err: error }, 'catch-up on start failed; the next push converges instead'),
     );
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../core/errors.js';
+import { configReposProblem } from './config-repos.js';
 
 /**
  * The app's process environment: what one process reads at start, as opposed to a config
@@ -11,8 +12,16 @@ export const AppEnv = z.object({
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
   /** `true` connects to a Redis Cluster (REDIS_URL names one node). */
   REDIS_CLUSTER: z.enum(['true', 'false']).default('false'),
-  /** Name of the config repo within each org the app is installed in. */
-  CONVERGE_CONFIG_REPO: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a repository name').default('converge-config'),
+  /**
+   * The config repos within each org the app is installed in: a comma-separated list of names
+   * and glob patterns (`converge-config,converge-db`, `converge-*`); see config-repos.ts.
+   */
+  CONVERGE_CONFIG_REPO: z.string()
+    .default('converge-config')
+    .superRefine((value, ctx) => {
+      const problem = configReposProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   /** Queue key prefix; the braces make it a Redis Cluster hash tag. */
   CONVERGE_QUEUE_PREFIX: z.string().min(1).default('{converge}'),
   /** Jobs one worker process runs at once (across config repos). */

@@ -33,8 +33,16 @@ export interface ConvergeJob extends RepoJob {
 }
 
 export interface FullRunJob extends RepoJob {
-  /** An admin asked to lift maxDeletionsPerRun for this run. */
+  /**
+   * An admin asked to lift maxDeletionsPerRun for this run: it deletes what it finds (within
+   * the prune policy) whatever the drift mode.
+   */
   overrideMaxDeletions?: boolean;
+  /**
+   * An admin asked to lift limits.maxUpdatesPerRun for this run: it applies the configuration
+   * to what it finds (creates, updates, renames) whatever the drift mode.
+   */
+  overrideMaxUpdates?: boolean;
   reason: 'schedule' | 'manual';
   /**
    * The `/converge full-run` comment that asked (in the config repo). The worker fetches it
@@ -47,6 +55,15 @@ export interface FullRunJob extends RepoJob {
   requestedBy?: string;
   /** The issue or PR the comment was on, as the webhook named it (the worker uses GitHub's answer). */
   requestedIn?: number;
+}
+
+/**
+ * Opens the onboarding PR on a config repo with no converge.yml: when the app is installed,
+ * when the config repo is created, when a push finds it empty, or when an operator asks.
+ */
+export interface OnboardJob extends RepoJob {
+  /** `manual` (the operator's `npm run onboard`) opens it again after one was closed. */
+  reason: 'installed' | 'created' | 'empty' | 'manual';
 }
 
 export const PLAN_QUEUE = 'plan';

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { RedisConnection } from './connection.js';
-import { CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type ConvergeJob, type FullRunJob, type PlanJob } from './jobs.js';
+import { CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type ConvergeJob, type FullRunJob, type OnboardJob, type PlanJob } from './jobs.js';
 
 const retained = { removeOnComplete: { count: 1000, age: 7 * 24 * 3600 }, removeOnFail: { count: 5000 } } as const;
 
@@ -8,18 +8,18 @@ export function fullRunDedupId(job: FullRunJob): string {
   const key = `full-run:${repoKey(job)}`;
   if (job.reason === 'schedule') return key;
   if (job.commentId !== undefined) return `${key}:comment:${job.commentId}`;
-  // The operator's CLI (no comment): one waiting run per flag, so a plain run never hides one that lifts the cap.
-  return `${key}:manual${job.overrideMaxDeletions ? ':allow-deletions' : ''}${job.requestedBy ? `:by:${job.requestedBy.toLowerCase()}` : ''}`;
+  // The operator's CLI (no comment): one waiting run per set of flags, so a plain run never hides one that lifts a limit.
+  return `${key}:manual${job.overrideMaxDeletions ? ':allow-deletions' : ''}${job.overrideMaxUpdates ? ':allow-updates' : ''}${job.requestedBy ? `:by:${job.requestedBy.toLowerCase()}` : ''}`;
 }
 
 /** The producer side of the queues; what web processes (and the CLI) use. */
 export class Queues {
   readonly plan: Queue<PlanJob>;
-  readonly converge: Queue<ConvergeJob | FullRunJob>;
+  readonly converge: Queue<ConvergeJob | FullRunJob | OnboardJob>;
 
   constructor(connection: RedisConnection, prefix: string) {
     this.plan = new Queue<PlanJob>(PLAN_QUEUE, { connection, prefix });
-    this.converge = new Queue<ConvergeJob | FullRunJob>(CONVERGE_QUEUE, { connection, prefix });
+    this.converge = new Queue<ConvergeJob | FullRunJob | OnboardJob>(CONVERGE_QUEUE, { connection, prefix });
   }
 
   /**
@@ -59,6 +59,20 @@ export class Queues {
     await this.converge.add('full-run', job, {
       ...retained,
       deduplication: { id: fullRunDedupId(job), keepLastIfActive: job.reason === 'schedule' },
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 30_000 },
+    });
+  }
+
+  /**
+   * The onboarding PR of a config repo, in the converge queue so it never runs beside a
+   * convergence of the same repo. Automatic triggers (install, creation, an empty push)
+   * collapse into one waiting job; an operator's request is its own.
+   */
+  async enqueueOnboarding(job: OnboardJob): Promise<void> {
+    await this.converge.add('onboard', job, {
+      ...retained,
+      deduplication: { id: `onboard:${repoKey(job)}${job.reason === 'manual' ? ':manual' : ''}` },
       attempts: 3,
       backoff: { type: 'exponential', delay: 30_000 },
     });

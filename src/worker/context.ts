@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RepoConfig } from '../config/schema.js';
 import type { Registry } from '../core/registry.js';
-import type { FullRunJob, RepoJob } from '../queue/jobs.js';
+import type { FullRunJob, OnboardJob, RepoJob } from '../queue/jobs.js';
 import type { GitHubClient } from '../github-app/client.js';
 import type { ProgressStore, SnapshotCache } from '../github-app/index.js';
 import type { ProviderDeps } from '../providers/deps.js';
@@ -34,6 +34,8 @@ export interface WorkerContext {
   appId?: number;
   /** Enqueue a full run (a convergence that found no converged commit asks for one to prune). */
   enqueueFullRun?(job: FullRunJob): Promise<void>;
+  /** Enqueue the onboarding check (a convergence that found the config repo empty asks for one). */
+  enqueueOnboarding?(job: OnboardJob): Promise<void>;
 }
 
 export function providerDeps(context: WorkerContext, client: GitHubClient, owner: string, log: Logger): ProviderDeps {

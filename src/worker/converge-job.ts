@@ -1,6 +1,8 @@
 import { hasErrors } from '../core/diagnostics.js';
 import type { ChangeResult } from '../core/plan-types.js';
 import { runApply, runPlan } from '../engine/run.js';
+import { REPO_CONFIG_FILE } from '../config/schema.js';
+import { configRepos } from '../env/config-repos.js';
 import { githubWebUrl } from '../env/github-host.js';
 import { commentData, hiddenData, markedComment } from '../github-app/comments.js';
 import {
@@ -21,14 +23,15 @@ import {
   attemptOf,
   invalidConfigReason,
   parseAttempts,
+  updateLimitReason,
   renderApplyComment,
   withMergedFrom,
   type ApplyAttempt,
   type MergedFrom,
 } from '../github-app/render/results.js';
 import { plural } from '../github-app/render/markdown.js';
-import { githubFootprint } from '../providers/github/index.js';
 import type { ConvergeJob } from '../queue/jobs.js';
+import { footprintFor, loadOtherClaims, noOtherClaims, withClaims } from './claims.js';
 import { modelOf, providerDeps, type WorkerContext } from './context.js';
 import { withCheckRun } from './job-skeleton.js';
 import { failingKeys, type JobReport } from './job-report.js';
@@ -52,6 +55,11 @@ function noProgressText(headSha: string, progress: LastConverged, fullRun: boole
     ? 'A full run was started: it finds what was removed meanwhile and deletes it under the prune policy.'
     : 'Start a full run (`/converge full-run`) to find what was removed meanwhile.';
   return `${why} Every resource at ${headSha.slice(0, 7)} was checked; nothing was deleted. ${next}`;
+}
+
+/** A config repo with nothing in it yet gets the onboarding PR (the job opens it only once). */
+async function askForOnboarding(context: WorkerContext, job: ConvergeJob, log: WorkerContext['log']): Promise<void> {
+  await context.enqueueOnboarding?.({ installationId: job.installationId, owner: job.owner, repo: job.repo, reason: 'empty' }).catch((error: unknown) => log.warn({ err: error }, 'could not enqueue the onboarding check'));
 }
 
 async function enqueueFullRun(context: WorkerContext, job: ConvergeJob, log: WorkerContext['log']): Promise<boolean> {
@@ -135,6 +143,11 @@ export async function processConvergeJob(
   } = {},
 ): Promise<ConvergeOutcome> {
   const ref = { owner: job.owner, repo: job.repo };
+  if (!configRepos(context.env.CONVERGE_CONFIG_REPO).matches(job.repo)) {
+    // Queued before the admin took it off CONVERGE_CONFIG_REPO: the other config repos no longer count its claims.
+    context.log.warn('not converged: the repository is not a config repo (CONVERGE_CONFIG_REPO)');
+    return { headSha: '', results: [], conclusion: 'skipped' };
+  }
   const { client, head: branchHead } = await currentHead(context, job, ref);
   if (!branchHead) {
     context.log.info('no config repo to converge');
@@ -172,8 +185,12 @@ export async function processConvergeJob(
     async (checkRun) => {
       // What changed is read from the two snapshots themselves: no compare request.
       const snapshots = from ? await snapshotPair(source, from, branchHead) : { head: await snapshotAt(source, branchHead), base: undefined, changed: 'all' as const };
-      const head = modelOf(context, ref, branchHead.tree, snapshots.head);
-      if (!hasErrors(head.diagnostics)) await context.onRepoConfig?.(job, head.config);
+      const own = modelOf(context, ref, branchHead.tree, snapshots.head);
+      if (!snapshots.head.has(REPO_CONFIG_FILE) && own.resources.length === 0) await askForOnboarding(context, job, log);
+      if (!hasErrors(own.diagnostics)) await context.onRepoConfig?.(job, own.config);
+      // A resource another config repo of the org declares too is applied by neither.
+      const others = hasErrors(own.diagnostics) ? noOtherClaims() : await loadOtherClaims(context, client, ref);
+      const head = withClaims(own, others, context.registry);
       const base = snapshots.base && from ? modelOf(context, ref, from.tree, snapshots.base) : undefined;
       const run = checkRun.closeLater(
         await runPlan({
@@ -182,7 +199,7 @@ export async function processConvergeJob(
           ...(base ? { base } : {}),
           changed: snapshots.changed,
           deps: providerDeps(context, client, job.owner, log),
-          footprint: githubFootprint(head.targets.get('github'), { owner: job.owner, configRepo: job.repo }),
+          footprint: footprintFor(head, context, ref, others),
           onReadChoice: (choice) => log.info(choice, choice.bulk ? 'reading live state in bulk' : 'reading live state one by one'),
         }),
       );
@@ -206,6 +223,7 @@ export async function processConvergeJob(
       const fullRun = fromSha ? undefined : await enqueueFullRun(context, job, log);
       const output = renderResults({
         results,
+        policy: run.policy,
         readFailures: run.plan.readFailures,
         from: mergedFrom,
         context: {
@@ -227,7 +245,8 @@ export async function processConvergeJob(
           log.info({ conclusion: output.conclusion, results: results.length }, 'converged');
           // The hint follows the record: a hint that cannot be written fails the job, and its retry writes it.
           if (output.conclusion === 'success') await context.progress?.set(ref, { sha: headSha, tree: branchHead.tree });
-          await commentOnMergedPulls(client, ref, branchHead, attemptOf(attempt(reported.url), results, run.plan.readFailures), log);
+          const held = updateLimitReason(run.policy);
+          await commentOnMergedPulls(client, ref, branchHead, { ...attemptOf(attempt(reported.url), results, run.plan.readFailures), ...(held ? { stopped: held } : {}) }, log);
         },
       };
     },

@@ -2,10 +2,12 @@
  * Who may start a full run by comment. The webhook's word is never enough (a forged or
  * replayed delivery can name anyone): the comment is fetched by id from the config repo, its
  * current body must still carry the command the job runs, and its author, as GitHub answers,
- * must be an admin of the config repo. Every doubt refuses: nothing runs.
+ * must be an admin of the config repo. Every doubt refuses: nothing runs. `configRepo` is
+ * CONVERGE_CONFIG_REPO (names and patterns).
  */
 import { parseFullRunCommand } from '../app/commands.js';
 import type { Diagnostic } from '../core/diagnostics.js';
+import { configRepos } from '../env/config-repos.js';
 import { appGitHubError, commentOn, fetchComment, repositoryPermission, statusOf, type GitHubClient, type RepoRef } from '../github-app/index.js';
 import { link, text } from '../github-app/render/markdown.js';
 import { invalidConfigReason } from '../github-app/render/results.js';
@@ -34,10 +36,12 @@ async function ask<T>(call: () => Promise<T>, what: string): Promise<{ ok: T } |
   }
 }
 
-async function decide(client: GitHubClient, ref: RepoRef, job: FullRunJob, configRepo: string): Promise<FullRunAuthorization> {
+async function decide(client: GitHubClient, ref: RepoRef, job: FullRunJob, isConfigRepo: boolean): Promise<FullRunAuthorization> {
+  // Even a scheduled run: a repo the admin took off CONVERGE_CONFIG_REPO keeps its schedule
+  // until it is removed, and other config repos no longer count its claims, so it must not run.
+  if (!isConfigRepo) return refused('unverified', 'the repository is not a config repo (CONVERGE_CONFIG_REPO)');
   // Scheduled runs and the operator's CLI name nobody; anything that names a requester or a comment is checked.
   if (job.commentId === undefined && job.requestedBy === undefined && job.requestedIn === undefined) return { allowed: true };
-  if (job.repo.toLowerCase() !== configRepo.toLowerCase()) return refused('unverified', 'requests are only taken in the config repo');
   if (job.commentId === undefined) return refused('unverified', 'the request names no comment, so who asked cannot be confirmed');
 
   const fetched = await ask(() => fetchComment(client, ref, job.commentId!), 'the comment that asked could not be read');
@@ -50,6 +54,9 @@ async function decide(client: GitHubClient, ref: RepoRef, job: FullRunJob, confi
   if (!command) return refused('unverified', 'the comment no longer asks for a full run', replyIn);
   if (command.allowDeletions !== (job.overrideMaxDeletions === true)) {
     return refused('unverified', 'the comment no longer asks for this run (`--allow-deletions` differs)', replyIn);
+  }
+  if (command.allowUpdates !== (job.overrideMaxUpdates === true)) {
+    return refused('unverified', 'the comment no longer asks for this run (`--allow-updates` differs)', replyIn);
   }
   const author = comment.author;
   if (!author) return refused('unverified', 'the comment has no known author (a deleted account)', replyIn);
@@ -67,11 +74,12 @@ async function decide(client: GitHubClient, ref: RepoRef, job: FullRunJob, confi
  * reason is posted where GitHub says the comment is (else where the job says), when possible.
  */
 export async function authorizeFullRun(client: GitHubClient, ref: RepoRef, job: FullRunJob, configRepo: string): Promise<FullRunAuthorization> {
-  const decision = await decide(client, ref, job, configRepo);
+  const isConfigRepo = configRepos(configRepo).matches(job.repo);
+  const decision = await decide(client, ref, job, isConfigRepo);
   if (decision.allowed) return decision;
   // Never @-mention the webhook's login: only a login GitHub confirmed appears in the answer.
   const where = decision.replyIn ?? job.requestedIn;
-  if (where !== undefined && job.repo.toLowerCase() === configRepo.toLowerCase()) {
+  if (where !== undefined && isConfigRepo) {
     const body =
       decision.skipped === 'not-admin'
         ? `${decision.why}.`

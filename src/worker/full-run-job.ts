@@ -5,8 +5,8 @@ import { runApply, runPlan, type PlanRun } from '../engine/run.js';
 import { githubWebUrl } from '../env/github-host.js';
 import { checkRunUrl, commentOn, defaultBranchHead, snapshotAt, syncDriftIssues, type DriftIssueOutcome, type DriftReport } from '../github-app/index.js';
 import { driftIssueTitle, renderDriftReport, renderFullRunOutput, type DriftReportInput } from '../github-app/render/index.js';
-import { githubFootprint } from '../providers/github/index.js';
 import type { FullRunJob } from '../queue/jobs.js';
+import { footprintFor, fullRunHold, loadOtherClaims, noOtherClaims, withClaims } from './claims.js';
 import { modelOf, providerDeps, type WorkerContext } from './context.js';
 import { authorizeFullRun, replyInvalidConfig } from './full-run-auth.js';
 import { checkRunProgress } from './full-run-progress.js';
@@ -71,7 +71,11 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
   const headSha = branchHead.sha;
   // The worker's logger is already bound to the job and repo.
   const log = context.log.child({ sha: headSha });
-  const head = modelOf(context, ref, branchHead.tree, await snapshotAt({ client, ref, cache: context.snapshots, log }, branchHead));
+  const own = modelOf(context, ref, branchHead.tree, await snapshotAt({ client, ref, cache: context.snapshots, log }, branchHead));
+  // What the org's other config repos declare is never extraneous here, and a resource both declare is an error.
+  const others = hasErrors(own.diagnostics) ? noOtherClaims() : await loadOtherClaims(context, client, ref);
+  const head = withClaims(own, others, context.registry);
+  const hold = fullRunHold(others);
   if (hasErrors(head.diagnostics)) {
     // The plan check on the PR that broke it already says why; a full run has nothing to compare.
     log.warn({ errors: head.diagnostics.length }, 'full run skipped: the configuration at head is invalid');
@@ -93,6 +97,12 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
       const expected = new Set(head.resources.map((r) => `${r.kind}\u0000${r.target}`)).size;
       const checkRunId = await checkRun.open();
       const progress = checkRunProgress({ client, ref, checkRunId, expected, log });
+      const drift = head.config.drift;
+      // What this run writes: drift of kinds in revert mode, and, when an admin lifted a limit,
+      // what that limit guards whatever the drift mode. A merge held by a limit is then applied
+      // by the override in report mode too, where a full run otherwise writes nothing.
+      const lifted = (c: Change) => (c.action === 'delete' ? job.overrideMaxDeletions : job.overrideMaxUpdates) === true;
+      const applies = (c: Change) => (drift.kinds[c.kind] ?? drift.mode) === 'revert' || lifted(c);
       let run: PlanRun;
       try {
         run = checkRun.closeLater(
@@ -102,8 +112,10 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
             changed: 'all',
             full: true,
             deps: providerDeps(context, client, job.owner, log),
-            footprint: githubFootprint(head.targets.get('github'), { owner: job.owner, configRepo: job.repo }),
+            footprint: footprintFor(head, context, ref, others, { full: true }),
             ...(job.overrideMaxDeletions ? { overrideMaxDeletions: true } : {}),
+            ...(job.overrideMaxUpdates ? { overrideMaxUpdates: true } : {}),
+            applies,
             onProgress: (read) => progress.onProgress(read),
           }),
         );
@@ -111,9 +123,8 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
         // No progress update may land after the final result (or the failure).
         await progress.stop();
       }
-      const drift = head.config.drift;
       const found = run.plan.changes.filter((c) => c.action !== 'noop');
-      const toRevert = found.filter((c) => (drift.kinds[c.kind] ?? drift.mode) === 'revert');
+      const toRevert = found.filter(applies);
       const reverted = toRevert.length > 0 ? await runApply({ ...run, plan: { ...run.plan, changes: toRevert } }, context.registry, context.env.CONVERGE_APPLY_CONCURRENCY) : [];
       const revertedKeys = new Set(reverted.filter((r) => r.status === 'applied').map((r) => resourceKey(r.change)));
       const remaining = found.filter((c) => !revertedKeys.has(resourceKey(c)));
@@ -129,14 +140,17 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
         fileUrl,
         now: new Date(),
       };
-      const issues = await syncDriftIssues(client, ref, driftReports(base, remaining, reportedFailures, drift.issues), drift.labels);
+      // Held (another config repo's claims unknown): the issues would close on a partial view, so they are left as they are.
+      const issues = hold ? noIssues : await syncDriftIssues(client, ref, driftReports(base, remaining, reportedFailures, drift.issues), drift.labels);
+      if (hold) log.warn({ unknown: others.unknown }, 'full run held: another config repo could not be loaded');
       const carrying = [...issues.opened, ...issues.updated, ...issues.unchanged].sort((a, b) => a - b);
       const result = renderFullRunOutput({
         reverted,
         remaining,
         readFailures: reportedFailures,
         issues: carrying.map((number) => ({ number, url: `${repoUrl}/issues/${number}` })),
-        context: { description: `Full run at ${headSha.slice(0, 7)}.`, fileUrl },
+        ...(run.policy.updateLimitExceeded ? { updateLimit: { requested: run.policy.requestedUpdates ?? 0, limit: run.policy.updateLimit ?? '' } } : {}),
+        context: { description: `Full run at ${headSha.slice(0, 7)}.${hold ? ` ${hold} Drift issues were left as they are.` : ''}`, fileUrl },
       });
       return {
         result,

@@ -1,12 +1,13 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { RedisConnection } from '../queue/connection.js';
-import { CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type ConvergeJob, type FullRunJob, type PlanJob } from '../queue/jobs.js';
+import { CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type ConvergeJob, type FullRunJob, type OnboardJob, type PlanJob } from '../queue/jobs.js';
 import { RepoLock } from '../queue/repo-lock.js';
 import { countChanges, driftItems, jobsTotal } from '../ops/metrics.js';
 import { withRateLimitMetrics, type WorkerContext } from './context.js';
 import { processConvergeJob } from './converge-job.js';
 import type { FullRunOutcome } from './full-run-job.js';
 import { classify, endWasLogged, runJob } from './job-skeleton.js';
+import { processOnboardJob } from './onboard-job.js';
 import { processPlanJob } from './plan-job.js';
 
 export interface WorkerOptions {
@@ -25,7 +26,7 @@ export interface WorkerOptions {
 
 export interface RunningWorkers {
   plan: Worker<PlanJob>;
-  converge: Worker<ConvergeJob | FullRunJob>;
+  converge: Worker<ConvergeJob | FullRunJob | OnboardJob>;
   close(): Promise<void>;
 }
 
@@ -60,10 +61,10 @@ export function startWorkers(processContext: WorkerContext, options: WorkerOptio
     common,
   );
 
-  const converge = new Worker<ConvergeJob | FullRunJob>(
+  const converge = new Worker<ConvergeJob | FullRunJob | OnboardJob>(
     CONVERGE_QUEUE,
-    async (job: Job<ConvergeJob | FullRunJob>, token?: string) => {
-      const type = job.name === 'full-run' ? 'full-run' : 'converge';
+    async (job: Job<ConvergeJob | FullRunJob | OnboardJob>, token?: string) => {
+      const type = job.name === 'full-run' ? 'full-run' : job.name === 'onboard' ? 'onboard' : 'converge';
       const release = await lock.acquire(repoKey(job.data));
       if (!release) {
         // Another convergence or full run of this config repo is running: wait, don't fail.
@@ -89,6 +90,7 @@ export function startWorkers(processContext: WorkerContext, options: WorkerOptio
             },
           });
         }
+        if (type === 'onboard') return await runJob({ type, job, context, work: (bound) => processOnboardJob(job.data as OnboardJob, bound) });
         return await runJob({
           type,
           job,

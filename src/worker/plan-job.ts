@@ -5,8 +5,8 @@ import { compareCommits, snapshotPair } from '../github-app/index.js';
 import { postPlanPages } from '../github-app/plan-pages.js';
 import { renderNoManagedFiles, renderPlan } from '../github-app/render/index.js';
 import { redactLiveValues } from '../github-app/render/redact.js';
-import { githubFootprint } from '../providers/github/index.js';
 import type { PlanJob } from '../queue/jobs.js';
+import { footprintFor, loadOtherClaims, withClaims } from './claims.js';
 import { modelOf, providerDeps, type WorkerContext } from './context.js';
 import { FORK_REDACTED_FIELDS, forkNotPlanned, forkPlansAllowed } from './fork-policy.js';
 import { withCheckRun } from './job-skeleton.js';
@@ -53,10 +53,13 @@ export async function processPlanJob(
       }
       const comparison = await compareCommits(client, ref, job.baseSha, job.headSha);
       const snapshots = await snapshotPair({ client, ref, cache: context.snapshots, log }, comparison.mergeBase, comparison.head, comparison.files);
-      const head = modelOf(context, ref, comparison.head.tree, snapshots.head);
-      if (!snapshots.changed.some((p) => isConfigPath(head.config, p))) {
+      const own = modelOf(context, ref, comparison.head.tree, snapshots.head);
+      if (!snapshots.changed.some((p) => isConfigPath(own.config, p))) {
         return { result: renderNoManagedFiles(), outcome: (reported) => ({ checkRunId: reported.id, conclusion: 'neutral', checkRunUrl: reported.url }) };
       }
+      // What the org's other config repos declare: a resource claimed by both is an error here.
+      const others = await loadOtherClaims(context, client, ref);
+      const head = withClaims(own, others, context.registry);
       const base = modelOf(context, ref, comparison.mergeBase.tree, snapshots.base);
       const run = checkRun.closeLater(
         await runPlan({
@@ -65,7 +68,7 @@ export async function processPlanJob(
           base,
           changed: snapshots.changed,
           deps: providerDeps(context, client, job.owner, log),
-          footprint: githubFootprint(head.targets.get('github'), { owner: job.owner, configRepo: job.repo }),
+          footprint: footprintFor(head, context, ref, others),
           onReadChoice: (choice) => log.info(choice, choice.bulk ? 'reading live state in bulk' : 'reading live state one by one'),
         }),
       );

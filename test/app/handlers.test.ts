@@ -253,4 +253,32 @@ describe('webhook handlers', () => {
     const response = await deliver('pull_request', prOpened());
     expect(response.status).toBeGreaterThanOrEqual(500);
   });
+  describe('onboarding', () => {
+    const onboarding = async () => (await jobs()).converge.filter((j) => j.name === 'onboard').map((j) => j.data);
+
+    it('checks the config repo when the app is installed on it, and only the config repo', async () => {
+      const payload = example('installation', 'created', (p) => {
+        p.installation.account.login = 'acme';
+        p.installation.id = 7;
+        p.repositories = [{ id: 1, node_id: 'R_1', name: 'api', full_name: 'acme/api', private: true }, { id: 2, node_id: 'R_2', name: CONFIG_REPO, full_name: `acme/${CONFIG_REPO}`, private: true }];
+      });
+      expect((await deliver('installation', payload)).status).toBe(200);
+      expect(await onboarding()).toEqual([{ installationId: 7, owner: 'acme', repo: CONFIG_REPO, reason: 'installed' }]);
+    });
+
+    it('checks it when it is added to the installation later, or created', async () => {
+      await deliver('installation_repositories', example('installation_repositories', 'added', (p) => {
+        p.installation.account.login = 'acme';
+        p.repositories_added = [{ id: 1, node_id: 'R_1', name: 'api', full_name: 'acme/api', private: true }];
+      }));
+      expect(await onboarding()).toEqual([]);
+      await deliver('repository', example('repository', 'created', (p) => atRepo(p, 'acme', CONFIG_REPO)));
+      expect(await onboarding()).toEqual([expect.objectContaining({ owner: 'acme', repo: CONFIG_REPO, reason: 'created' })]);
+    });
+
+    it('ignores other repositories being created', async () => {
+      await deliver('repository', example('repository', 'created', (p) => atRepo(p, 'acme', 'api')));
+      expect(await jobs()).toEqual({ plan: [], converge: [] });
+    });
+  });
 });

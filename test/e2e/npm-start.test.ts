@@ -22,10 +22,7 @@ describe('npm start', () => {
     stack.fake.addRepo({ name: CONFIG_REPO });
     stack.fake.addRepo({ name: 'api', description: 'old' });
     stack.fake.commit(CONFIG_REPO, { 'converge.yml': SETTINGS, 'repos/api.yml': apiFile('old') });
-    app = await stack.start('start');
-    await app.waitForLog((l) => l.msg === 'web server listening', 'web server listening');
-    await app.waitForLog((l) => l.msg === 'workers started', 'workers started');
-    url = stack.webhookUrl(app.ports.web);
+    ({ app, url } = await stack.startApp());
   }, 120_000);
 
   afterAll(async () => {

@@ -19,8 +19,10 @@ export interface Stack {
   privateKey: string;
   processes: ShippedProcess[];
   /** Starts `npm start`, `npm run start:web`, `npm run start:worker` (given its own ops port) or `npm run full-run`. */
-  start(script: 'start' | 'start:web' | 'start:worker' | 'full-run', options?: { args?: string[]; env?: Record<string, string>; name?: string }): Promise<ShippedProcess>;
+  start(script: 'start' | 'start:web' | 'start:worker' | 'full-run' | 'onboard', options?: { args?: string[]; env?: Record<string, string>; name?: string }): Promise<ShippedProcess>;
   webhookUrl(port: number): string;
+  /** `npm start`, once its web server listens and its workers run, with its webhook URL. */
+  startApp(): Promise<{ app: ShippedProcess; url: string }>;
   close(): Promise<void>;
 }
 
@@ -44,7 +46,7 @@ export async function startStack(): Promise<Stack> {
     CONVERGE_JOB_LOCK_MS: '3000',
   };
   const processes: ShippedProcess[] = [];
-  return {
+  const stack: Stack = {
     fake: served.fake,
     redis,
     env,
@@ -57,10 +59,17 @@ export async function startStack(): Promise<Stack> {
       return child;
     },
     webhookUrl: (port) => `http://127.0.0.1:${port}/api/github/webhooks`,
+    async startApp() {
+      const app = await stack.start('start');
+      await app.waitForLog((l) => l.msg === 'web server listening', 'web server listening');
+      await app.waitForLog((l) => l.msg === 'workers started', 'workers started');
+      return { app, url: stack.webhookUrl(app.ports.web) };
+    },
     async close() {
       await Promise.all(processes.map((p) => p.stop(5000)));
       await redis.close();
       await served.close();
     },
   };
+  return stack;
 }
