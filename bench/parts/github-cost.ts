@@ -21,6 +21,7 @@ import { processConvergeJob } from '../../src/worker/converge-job.js';
 import { processFullRunJob } from '../../src/worker/full-run-job.js';
 import { ModelCache } from '../../src/worker/model-cache.js';
 import { processPlanJob } from '../../src/worker/plan-job.js';
+import { importLive } from '../../src/importer/index.js';
 import type { FakeGitHub, RequestRecord } from '../../test/support/fake-github/index.js';
 import { runPart, type PartContext } from '../support/child.js';
 import { describeFloor, requestFloor, type RequestFloor } from '../support/floor.js';
@@ -306,6 +307,28 @@ runPart(async (size: BenchSize, part: PartContext): Promise<PartResult> => {
           note: `GraphQL has no conditional requests: the warm run sends the same ${warm.split.graphqlCalls} bulk queries for ${warm.split.graphqlPoints} points, and the repository, branch, tarball, check-run and issue calls are not conditional either. Only REST GETs with ETags become free 304s.`,
         }
       : {}),
+  });
+  report();
+
+  // --- import of the same org, as the onboarding PR reads it: the model's kinds, cold ETag cache ---
+  const importContext = workerContext(new LruEtagCache());
+  const kinds = ['github.repository', 'github.label', ...(protection ? ['github.branch-protection'] : [])];
+  const client = await gh.probot.auth(gh.installationId);
+  const imported = await measured(() =>
+    importLive({ registry: importContext.registry, providers: { github: {} }, kinds, deps: { github: { client, owner: ORG, pacer }, env: {}, log: silent }, configRepo: CONFIG_REPO }),
+  );
+  if (imported.result.failures.length > 0) notes.push(`The import could not read ${imported.result.failures.length} part(s) of the org; first: ${imported.result.failures[0]!.message}`);
+  const importRatio = imported.split.total / Math.max(cold.split.total, 1);
+  rows.push({
+    id: 'import.cost',
+    section: FULL,
+    measure: `Import of the org (${fmt.int(repositories)} repositories; ${kinds.join(', ')}): requests, and ÷ the cold full run`,
+    value: imported.split.total,
+    unit: 'requests',
+    display: `${fmt.int(imported.split.total)} requests (${describeSplit(imported.split)}), ${fmt.num(importRatio, 2)}× the full run's ${fmt.int(cold.split.total)}; ${fmt.int(imported.result.resources)} resources in ${fmt.int(imported.result.files.size)} files; ${timing(imported)}`,
+    target: '—',
+    status: 'info',
+    note: 'The same bulk reads as the full run, through the same installation client. Importing every kind adds the per-repository REST lists the model does not use (collaborators and invitations, environments, variables, rulesets): about 5 requests per repository.',
   });
   report();
   const firstRatio = first.split.total / Math.max(cold.split.total, 1);
