@@ -14,6 +14,7 @@ import {
   IssueCommentEvent,
   parsePayload,
   PullRequestEvent,
+  PullRequestReviewEvent,
   PushEvent,
   type CheckPull,
 } from './payload.js';
@@ -62,6 +63,17 @@ export function convergeApp({ queues, env, onOutcome }: AppOptions): Application
     if (pr.base.ref !== repo.default_branch) return ignored('not the default branch');
     await queues.enqueuePlan({ ...job, pullNumber: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, fromFork: fromFork(pr.head, repo.id) });
     return enqueued('plan');
+  };
+
+  // A review can change who approved: the plan check is re-gated from what it stored, never re-planned.
+  const onReview: Handler = async (context, repo, job) => {
+    const { action } = context.payload as { action?: string };
+    const { review, pull_request: pr } = parsePayload(context.name, PullRequestReviewEvent, context.payload);
+    if (pr.base.ref !== repo.default_branch) return ignored('not the default branch');
+    // A comment is no verdict: it changes no approval.
+    if (action === 'submitted' && review.state.toLowerCase() === 'commented') return ignored('a comment review');
+    await queues.enqueueApprovals({ ...job, pullNumber: pr.number });
+    return enqueued('approval check');
   };
 
   const replan = async (context: Context, repo: ConfigRepo, job: RepoJob, headSha: string, pulls: CheckPull[]) => {
@@ -146,6 +158,9 @@ export function convergeApp({ queues, env, onOutcome }: AppOptions): Application
     'pull_request.opened': onPullRequest,
     'pull_request.synchronize': onPullRequest,
     'pull_request.reopened': onPullRequest,
+    'pull_request_review.submitted': onReview,
+    'pull_request_review.edited': onReview,
+    'pull_request_review.dismissed': onReview,
     'check_run.rerequested': onCheckRun,
     'check_suite.rerequested': onCheckSuite,
     'issue_comment.created': onComment,

@@ -84,6 +84,12 @@ export const IssueCommentEvent = z.object({
   sender: z.object({ type: z.string() }),
 });
 
+/** A review submitted, edited or dismissed: which PR, into which branch, and the review's state. */
+export const PullRequestReviewEvent = z.object({
+  review: z.object({ state: z.string() }),
+  pull_request: z.object({ number: Id, base: z.object({ ref: z.string().min(1) }) }),
+});
+
 export const PushEvent = z.object({
   ref: z.string().min(1),
   after: Sha,

@@ -83,7 +83,7 @@ async function main(role: Role, log: Logger): Promise<Stop[]> {
       },
     );
     stops.push(() => workers.close());
-    const unwatch = watchQueues([producer.plan, producer.converge]);
+    const unwatch = watchQueues([producer.plan, producer.converge, producer.approvals]);
     const ops = await startOpsServer({ port: env.CONVERGE_WORKER_OPS_PORT, host: env.CONVERGE_WORKER_OPS_HOST, ready: async () => ({ redis: await redisReady(redis) }), log });
     stops.push(async () => {
       unwatch();
@@ -109,7 +109,7 @@ async function main(role: Role, log: Logger): Promise<Stop[]> {
         },
       }),
     );
-    if (role === 'web') watchQueues([queues.plan, queues.converge]);
+    if (role === 'web') watchQueues([queues.plan, queues.converge, queues.approvals]);
     const server = await startWebServer({
       probot,
       secret: settings.webhookSecret!,

@@ -5,6 +5,7 @@ import { configError } from './diagnostic.js';
 import type { ConfigFiles } from './files.js';
 import { issuesToDiagnostics, parseWithoutBroken } from './issues.js';
 import { checkRepoConfigKinds, checkSchedule } from './repo-config-checks.js';
+import { checkPolicies } from './rules-checks.js';
 import { REPO_CONFIG_FILE, RepoConfig } from './schema.js';
 import { suggest } from './suggest.js';
 import { parseYamlFile, type YamlDocument } from './yaml.js';
@@ -85,6 +86,7 @@ export function loadRepoConfig(files: ConfigFiles, registry: Registry, diagnosti
   const { config: parsed, doc } = parseRepoConfig(files.get(REPO_CONFIG_FILE), diagnostics);
   const targets = resolveTargets(parsed, doc, registry, diagnostics);
   diagnostics.push(...checkRepoConfigKinds(parsed, doc, { kinds: registry.kinds().map((k) => k.kind), providers: [...registry.providers.keys()] }));
+  diagnostics.push(...checkPolicies(parsed, doc, registry.kinds()));
   const schedule = checkSchedule(parsed, doc);
   diagnostics.push(...schedule);
   // Whatever happens to this model, an unschedulable pattern never reaches the scheduler.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AutomergeSettings } from './automerge-schema.js';
 
 /** `owners` is a list of GitHub handles or teams (`@org/team`) responsible for a resource. */
 const Owners = z.array(z.string().min(1)).default([]);
@@ -58,6 +59,44 @@ const Scope = z.strictObject({
   include: z.array(z.string().min(1)).default(['**']),
   exclude: z.array(z.string().min(1)).default([]),
 });
+
+/** One value or a list of them (a rule's `kinds: github.repository` or `kinds: [a, b]`). */
+const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
+
+/**
+ * A policy rule on plans (see src/core/rules.ts for the semantics): which changes it is about,
+ * and what a plan holding one gets. Kinds and fields are checked against the registry by
+ * rules-checks.ts.
+ */
+export const PolicyRule = z.strictObject({
+  name: z.string().min(1),
+  /** The sentence shown when the rule is violated. */
+  description: z.string().min(1),
+  /** Every condition given must hold; `{}` matches every change. */
+  match: z
+    .strictObject({
+      /** Globs on kinds. */
+      kinds: oneOrMany(z.string().min(1)).optional(),
+      /** Globs on resource names (a child's name holds its parent: `api/bug`). */
+      names: oneOrMany(z.string().min(1)).optional(),
+      actions: oneOrMany(z.enum(['create', 'update', 'rename', 'delete'])).optional(),
+      /** Levels of the plan's risk classification. */
+      risk: oneOrMany(z.enum(['routine', 'sensitive', 'destructive'])).optional(),
+      /** Dotted spec paths, one of which the change must change. */
+      fields: z.array(z.string().min(1)).min(1).optional(),
+      /** The matched field's value before the change: one value, or a list of values any of which matches. */
+      before: z.unknown().optional(),
+      /** The matched field's value after the change: one value, or a list of values any of which matches. */
+      after: z.unknown().optional(),
+    })
+    .default({}),
+  effect: z.enum(['deny', 'warn', 'require-approval']),
+  /** `require-approval`: who may approve, `@org/team` (any member) or `@user`. */
+  approvers: z.array(z.string().regex(/^@[\w.-]+(\/[\w.-]+)?$/, { error: 'must be @user or @org/team' })).min(1).optional(),
+  /** `require-approval`: how many different people among the approvers must approve (N of M). */
+  count: z.number().int().min(1).optional(),
+});
+export type PolicyRule = z.infer<typeof PolicyRule>;
 
 /**
  * The repo config: `converge.yml` at the config repo root, which says how Converge treats
@@ -122,6 +161,20 @@ export const RepoConfig = z.strictObject({
       failOn: z.array(z.enum(['sensitive', 'destructive'])).default([]),
     })
     .default({ forks: false, failOn: [] }),
+  /**
+   * Who must approve a PR before its plan check passes. `owners`: every changed resource needs
+   * an approval, at the PR's head, from one of its owners (`@org/team`: any active member;
+   * `@user`). The author's and apps' approvals never count. `none` (default): owners are only shown.
+   */
+  approvals: z
+    .strictObject({
+      required: z.enum(['owners', 'none']).default('none'),
+    })
+    .default({ required: 'none' }),
+  /** Policy rules every plan is checked against (deny, warn, require-approval); see PolicyRule. */
+  policies: z.array(PolicyRule).default([]),
+  /** GitHub's auto-merge for PRs whose plan qualifies (routine, approved, nothing deleted); see AutomergeSettings. */
+  automerge: AutomergeSettings,
 });
 export type RepoConfig = z.infer<typeof RepoConfig>;
 

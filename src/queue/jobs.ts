@@ -66,7 +66,17 @@ export interface OnboardJob extends RepoJob {
   reason: 'installed' | 'created' | 'empty' | 'manual';
 }
 
+/**
+ * Re-checks a PR's plan check against its reviews, after a review was submitted, edited or
+ * dismissed. Carries only the PR: the worker reads its head, reviews and the plan check's
+ * stored requirements from GitHub, and never reads a target.
+ */
+export interface ApprovalsJob extends RepoJob {
+  pullNumber: number;
+}
+
 export const PLAN_QUEUE = 'plan';
+export const APPROVALS_QUEUE = 'approvals';
 export const CONVERGE_QUEUE = 'converge';
 
 export function repoKey(job: RepoJob): string {

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { RedisConnection } from './connection.js';
-import { CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type ConvergeJob, type FullRunJob, type OnboardJob, type PlanJob } from './jobs.js';
+import { APPROVALS_QUEUE, CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type ApprovalsJob, type ConvergeJob, type FullRunJob, type OnboardJob, type PlanJob } from './jobs.js';
 
 const retained = { removeOnComplete: { count: 1000, age: 7 * 24 * 3600 }, removeOnFail: { count: 5000 } } as const;
 
@@ -15,10 +15,13 @@ export function fullRunDedupId(job: FullRunJob): string {
 /** The producer side of the queues; what web processes (and the CLI) use. */
 export class Queues {
   readonly plan: Queue<PlanJob>;
+  /** Approval re-checks of plan check runs: quick, and never behind a long plan. */
+  readonly approvals: Queue<ApprovalsJob>;
   readonly converge: Queue<ConvergeJob | FullRunJob | OnboardJob>;
 
   constructor(connection: RedisConnection, prefix: string) {
     this.plan = new Queue<PlanJob>(PLAN_QUEUE, { connection, prefix });
+    this.approvals = new Queue<ApprovalsJob>(APPROVALS_QUEUE, { connection, prefix });
     this.converge = new Queue<ConvergeJob | FullRunJob | OnboardJob>(CONVERGE_QUEUE, { connection, prefix });
   }
 
@@ -32,6 +35,20 @@ export class Queues {
       ...retained,
       deduplication: { id },
       attempts: 3,
+      backoff: { type: 'exponential', delay: 2000 },
+    });
+  }
+
+  /**
+   * At most one active and one waiting approval check per PR: a burst of reviews collapses
+   * into the waiting job, which reads the reviews as they are when it runs. Attempts wait for
+   * a plan still being computed (about four minutes in all) before giving up.
+   */
+  async enqueueApprovals(job: ApprovalsJob): Promise<void> {
+    await this.approvals.add('approvals', job, {
+      ...retained,
+      deduplication: { id: `approvals:${repoKey(job)}#${job.pullNumber}`, keepLastIfActive: true },
+      attempts: 8,
       backoff: { type: 'exponential', delay: 2000 },
     });
   }
@@ -79,6 +96,6 @@ export class Queues {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.plan.close(), this.converge.close()]);
+    await Promise.all([this.plan.close(), this.approvals.close(), this.converge.close()]);
   }
 }

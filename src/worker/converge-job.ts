@@ -1,5 +1,6 @@
 import { hasErrors } from '../core/diagnostics.js';
 import type { ChangeResult } from '../core/plan-types.js';
+import { denials } from '../core/rules.js';
 import { runApply, runPlan } from '../engine/run.js';
 import { REPO_CONFIG_FILE } from '../config/schema.js';
 import { configRepos } from '../env/config-repos.js';
@@ -34,6 +35,7 @@ import type { ConvergeJob } from '../queue/jobs.js';
 import { footprintFor, loadOtherClaims, noOtherClaims, withClaims } from './claims.js';
 import { modelOf, providerDeps, type WorkerContext } from './context.js';
 import { withCheckRun } from './job-skeleton.js';
+import { checkPolicyRules } from './policy-rules.js';
 import { failingKeys, type JobReport } from './job-report.js';
 
 /** The marker of the one comment per merged PR. */
@@ -214,6 +216,22 @@ export async function processConvergeJob(
           outcome: (reported) => ({ headSha, ...(fromSha ? { fromSha } : {}), results: [], conclusion: 'failure', checkRunUrl: reported.url }),
           after: async (reported) => {
             log.warn({ errors }, 'nothing applied: the configuration at head is invalid');
+            await commentOnMergedPulls(client, ref, branchHead, { ...attemptOf(attempt(reported.url), []), stopped: why }, log);
+          },
+        };
+      }
+      const rules = checkPolicyRules(run.plan, head.config.policies, snapshots.head);
+      const denied = denials(rules.violations);
+      if (denied.length > 0) {
+        // A PR merged past a failing plan check, or a push straight to the branch: a deny rule holds anyway.
+        const names = [...new Set(denied.map((v) => v.rule.name))];
+        const why = `the policy ${names.length === 1 ? 'rule' : 'rules'} ${names.map((n) => `"${n}"`).join(', ')} of ${REPO_CONFIG_FILE} ${names.length === 1 ? 'denies' : 'deny'} ${plural(new Set(denied.map((v) => v.key)).size, 'change')} at ${headSha.slice(0, 7)}`;
+        const output = renderPlan({ plan: run.plan, policy: run.policy, violations: rules.violations, context: { description: `Nothing was applied: ${why}. Undo the change in a new pull request, or change the rule.`, subject: 'commit' } });
+        return {
+          result: { ...withMergedFrom(output, mergedFrom), title: `Nothing applied: denied by policy (${names.join(', ')})`, conclusion: 'failure' },
+          outcome: (reported) => ({ headSha, ...(fromSha ? { fromSha } : {}), results: [], conclusion: 'failure', checkRunUrl: reported.url }),
+          after: async (reported) => {
+            log.warn({ rules: names, changes: denied.length }, 'nothing applied: a policy rule denies the plan');
             await commentOnMergedPulls(client, ref, branchHead, { ...attemptOf(attempt(reported.url), []), stopped: why }, log);
           },
         };

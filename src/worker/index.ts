@@ -1,9 +1,10 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { RedisConnection } from '../queue/connection.js';
-import { CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type ConvergeJob, type FullRunJob, type OnboardJob, type PlanJob } from '../queue/jobs.js';
+import { APPROVALS_QUEUE, CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type ApprovalsJob, type ConvergeJob, type FullRunJob, type OnboardJob, type PlanJob } from '../queue/jobs.js';
 import { RepoLock } from '../queue/repo-lock.js';
 import { countChanges, driftItems, jobsTotal } from '../ops/metrics.js';
 import { withRateLimitMetrics, type WorkerContext } from './context.js';
+import { processApprovalsJob } from './approvals-job.js';
 import { processConvergeJob } from './converge-job.js';
 import type { FullRunOutcome } from './full-run-job.js';
 import { classify, endWasLogged, runJob } from './job-skeleton.js';
@@ -26,6 +27,7 @@ export interface WorkerOptions {
 
 export interface RunningWorkers {
   plan: Worker<PlanJob>;
+  approvals: Worker<ApprovalsJob>;
   converge: Worker<ConvergeJob | FullRunJob | OnboardJob>;
   close(): Promise<void>;
 }
@@ -57,6 +59,19 @@ export function startWorkers(processContext: WorkerContext, options: WorkerOptio
             finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
             retried: retried(job),
           }),
+      }),
+    common,
+  );
+
+  // Reviews re-gate a plan check: no repo lock, since nothing is planned or applied.
+  const approvals = new Worker<ApprovalsJob>(
+    APPROVALS_QUEUE,
+    (job) =>
+      runJob({
+        type: 'approvals',
+        job,
+        context,
+        work: (bound) => processApprovalsJob(job.data, bound, { finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) }),
       }),
     common,
   );
@@ -111,7 +126,7 @@ export function startWorkers(processContext: WorkerContext, options: WorkerOptio
     common,
   );
 
-  for (const worker of [plan, converge]) {
+  for (const worker of [plan, approvals, converge]) {
     // Failures the processor saw are in its `job finished` line; this catches the rest (stalled too often).
     worker.on('failed', (job, error) => {
       if (endWasLogged(job)) return;
@@ -123,10 +138,11 @@ export function startWorkers(processContext: WorkerContext, options: WorkerOptio
 
   return {
     plan,
+    approvals,
     converge,
     // Closing waits for active jobs to finish; a job still running at a hard kill is re-run by stall detection.
     close: async () => {
-      await Promise.all([plan.close(), converge.close()]);
+      await Promise.all([plan.close(), approvals.close(), converge.close()]);
     },
   };
 }

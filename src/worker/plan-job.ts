@@ -1,8 +1,13 @@
 import { isConfigPath } from '../config/load.js';
+import type { ApprovalRequirement } from '../core/approvals.js';
+import { ownerRequirements } from '../core/approvals.js';
+import { resourceKey } from '../core/resource.js';
 import { runPlan } from '../engine/run.js';
 import { githubWebUrl } from '../env/github-host.js';
 import { compareCommits, snapshotPair } from '../github-app/index.js';
 import { postPlanPages } from '../github-app/plan-pages.js';
+import { planApprovals } from '../github-app/reviews.js';
+import { decideAutomerge } from './automerge.js';
 import { renderNoManagedFiles, renderPlan } from '../github-app/render/index.js';
 import { redactLiveValues } from '../github-app/render/redact.js';
 import type { PlanJob } from '../queue/jobs.js';
@@ -10,11 +15,14 @@ import { footprintFor, loadOtherClaims, withClaims } from './claims.js';
 import { modelOf, providerDeps, type WorkerContext } from './context.js';
 import { FORK_REDACTED_FIELDS, forkNotPlanned, forkPlansAllowed } from './fork-policy.js';
 import { withCheckRun } from './job-skeleton.js';
+import { checkPolicyRules, redactViolations, rulesInForce } from './policy-rules.js';
 import { failingKeys, type JobReport } from './job-report.js';
 
 export interface PlanJobOutcome extends JobReport {
   checkRunId: number;
   conclusion: string;
+  /** What the plan's `require-approval` policy rules ask for (`source: 'rule'`); empty without such a rule. */
+  ruleApprovals?: ApprovalRequirement[];
 }
 
 /**
@@ -72,8 +80,20 @@ export async function processPlanJob(
           onReadChoice: (choice) => log.info(choice, choice.bulk ? 'reading live state in bulk' : 'reading live state one by one'),
         }),
       );
+      // On the plan as computed: redaction must not hide a value a rule looks at.
+      const rules = checkPolicyRules(run.plan, rulesInForce(head.config, base.config), snapshots.head);
+      // Who must approve: the changed resources' owners (converge.yml `approvals`) and the policy rules' `require-approval`.
+      // The base's settings and owners hold too, so that a PR cannot switch its own gate off.
+      const byOwners = head.config.approvals.required === 'owners' || base.config.approvals.required === 'owners';
+      const requirements = [...(byOwners ? ownerRequirements(run.plan.changes, (r) => base.byKey.get(resourceKey(r))?.owners) : []), ...rules.approvals];
+      // Reviews and team memberships only: the approval check reads no target.
+      const automerge = head.config.automerge;
+      const gated = requirements.length > 0 || automerge.enabled ? await planApprovals(client, ref, { number: job.pullNumber, headSha: job.headSha }, requirements) : undefined;
+      const approvals = gated && automerge.enabled ? { ...gated, automerge: await decideAutomerge(client, ref, gated, { run, rules, automerge, changed: snapshots.changed }, log) } : gated;
       const output = renderPlan({
+        ...(approvals ? { approvals } : {}),
         plan: fromFork ? redactLiveValues(run.plan, FORK_REDACTED_FIELDS) : run.plan,
+        violations: fromFork ? redactViolations(rules.violations, FORK_REDACTED_FIELDS) : rules.violations,
         policy: run.policy,
         failOn: head.config.plans.failOn,
         context: {
@@ -92,7 +112,13 @@ export async function processPlanJob(
           );
           log.info({ conclusion: output.conclusion, changes: run.plan.changes.length, pages: output.pages?.length ?? 0 }, 'plan reported');
         },
-        outcome: (reported) => ({ checkRunId: reported.id, conclusion: output.conclusion, checkRunUrl: reported.url, failed: failingKeys([], run.plan.readFailures) }),
+        outcome: (reported) => ({
+          checkRunId: reported.id,
+          conclusion: output.conclusion,
+          checkRunUrl: reported.url,
+          failed: failingKeys([], run.plan.readFailures),
+          ...(rules.approvals.length > 0 ? { ruleApprovals: rules.approvals } : {}),
+        }),
       };
     },
   );

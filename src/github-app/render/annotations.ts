@@ -47,6 +47,12 @@ function annotation(at: Where, level: Annotation['annotation_level'], title: str
   };
 }
 
+/** An annotation on one location (a policy violation's line); undefined when it names no file. */
+export function locatedAnnotation(location: SourceLocation, level: Annotation['annotation_level'], title: string, message: string): Annotation | undefined {
+  const at = where(location);
+  return at ? annotation(at, level, title, message) : undefined;
+}
+
 export function diagnosticAnnotation(diagnostic: Diagnostic): Annotation | undefined {
   const at = diagnostic.location && where(diagnostic.location);
   if (!at) return undefined;

@@ -9,12 +9,14 @@
 import { hasErrors } from '../../core/diagnostics.js';
 import type { Change, FieldChange } from '../../core/plan-types.js';
 import { RISK_LEVELS, type RiskLevel, isRisky, riskOf, riskRank } from '../../core/risk.js';
-import { diagnosticAndNoticeAnnotations } from './annotations.js';
+import { APPROVALS_BLOCK_BYTES, APPROVALS_SLOT, gateOnApprovals, gatedConclusion } from './approvals.js';
+import { DEFAULT_MAX_ANNOTATIONS, diagnosticAndNoticeAnnotations } from './annotations.js';
 import { BlockWriter, OUTPUT_BUDGET, byteLength, fitLines, truncateText } from './budget.js';
 import { type PlanCounts, countChanges, countsPhrase, countsTable, verb } from './counts.js';
 import { type ChangeGroup, groupChanges } from './groups.js';
 import { code, formatCount, plural, text } from './markdown.js';
 import { SECTION_MAX_BYTES, type SectionOptions, renderGroupSection } from './section.js';
+import { deniedRules, policyAnnotations, policyBlock } from './policy.js';
 import { diagnosticsBlock, readFailuresBlock } from './summary-blocks.js';
 import type { CheckOutput, PlanRenderInput, RenderContext } from './types.js';
 
@@ -240,6 +242,10 @@ function verdictLine(input: PlanRenderInput, verdict: Verdict, counts: PlanCount
     lines.push(`❌ **${plural(plan.readFailures.length, 'resource')} could not be read**, so this plan is incomplete.`);
   }
   if (policy?.updateLimitExceeded) lines.push(updateLimitLine(policy, words));
+  const denied = deniedRules(input.violations ?? []);
+  if (denied.length > 0) {
+    lines.push(`⛔ **Denied by policy: ${denied.map((name) => code(name, 100)).join(', ')}.** ${words.merging.startsWith('Merging') ? 'Merging' : 'This run'} would apply nothing while a rule denies a change (see *Policy*).`);
+  }
   if (policy?.capExceeded) {
     const limit = policy.deletionLimit ?? policy.maxDeletionsPerRun;
     const cap = limit !== undefined ? ` (${limit})` : '';
@@ -297,6 +303,7 @@ function routineList(items: readonly Item[], heading: string): string {
 function conclusionOf(input: PlanRenderInput, risky?: Verdict['risky']): CheckOutput['conclusion'] {
   const { plan, policy } = input;
   if (hasErrors(plan.diagnostics) || plan.readFailures.length > 0 || policy?.capExceeded || policy?.updateLimitExceeded) return 'failure';
+  if (deniedRules(input.violations ?? []).length > 0) return 'failure';
   const levels = risky ?? riskCounts(plan.changes);
   if ((input.failOn ?? []).some((level) => level !== 'routine' && levels[level] > 0)) return 'failure';
   return levels.destructive > 0 || levels.sensitive > 0 ? 'neutral' : 'success';
@@ -318,9 +325,12 @@ export function renderPlan(input: PlanRenderInput): CheckOutput {
     const items = itemsOf(plan.changes, input.context?.fileUrl);
     const hasDrift = items.some((i) => i.part === 'drift');
 
-    const summary = new BlockWriter(OUTPUT_BUDGET);
+    // The approvals block is filled in last (it gates the conclusion); its room is kept here.
+    const summary = new BlockWriter(OUTPUT_BUDGET - (input.approvals ? APPROVALS_BLOCK_BYTES + 2 : 0));
     summary.add(verdictLine(input, verdict, counts, words));
     if (input.context?.description) summary.add(`_${text(input.context.description, 300)}_`);
+    if (input.approvals) summary.add(APPROVALS_SLOT);
+    summary.add(policyBlock(input.violations ?? [], input.context?.fileUrl));
     summary.add(readFailuresBlock(plan.readFailures));
     summary.add(diagnosticsBlock(plan.diagnostics));
     const placement = place(items, summary, input, words, hasDrift);
@@ -334,16 +344,23 @@ export function renderPlan(input: PlanRenderInput): CheckOutput {
     closePlacement(placement);
 
     const annotations = diagnosticAndNoticeAnnotations(plan.diagnostics, plan.changes, input.maxAnnotations, input.maxNotices, input.context?.changedFiles);
-    return {
-      title: titleOf(input, verdict, counts, annotations.filter((a) => a.annotation_level === 'failure').length),
+    const annotatedErrors = annotations.filter((a) => a.annotation_level === 'failure').length;
+    // Policy annotations after the errors, before the notices, within the same bound.
+    const errorsAndWarnings = annotations.filter((a) => a.annotation_level !== 'notice');
+    const notices = annotations.filter((a) => a.annotation_level === 'notice');
+    annotations.splice(0, annotations.length, ...[...errorsAndWarnings, ...policyAnnotations(input.violations ?? []), ...notices].slice(0, input.maxAnnotations ?? DEFAULT_MAX_ANNOTATIONS));
+    const output: CheckOutput = {
+      title: titleOf(input, verdict, counts, annotatedErrors),
       summary: summary.toString(),
       text: textOf(placement.text, verdict, input, counts),
       annotations,
       conclusion: conclusionOf(input, verdict.risky),
       ...(placement.pages.length > 0 ? { pages: placement.pages.map((p) => p.toString()) } : {}),
     };
+    return input.approvals ? gateOnApprovals(output, input.approvals) : output;
   } catch (error) {
-    return renderFailure('The plan could not be rendered', error, safeConclusion(() => conclusionOf(input)));
+    const conclusion = safeConclusion(() => conclusionOf(input));
+    return renderFailure('The plan could not be rendered', error, input.approvals ? gatedConclusion(conclusion, input.approvals.evaluation) : conclusion);
   }
 }
 
@@ -368,6 +385,8 @@ function titleOf(input: PlanRenderInput, verdict: Verdict, counts: PlanCounts, a
     const phrase = countsPhrase(counts, input.policy?.capExceeded ?? false);
     title = care ? `Needs care: ${care}${phrase ? ` · ${phrase}` : ''}` : phrase || (plan.readFailures.length > 0 ? '' : 'No changes');
     if (input.policy?.updateLimitExceeded) title = `Held by maxUpdatesPerRun: ${title}`;
+    const denied = deniedRules(input.violations ?? []);
+    if (denied.length > 0) title = `Denied by policy (${denied.join(', ')}): ${title}`;
     if (plan.readFailures.length > 0) title += `${title ? '; ' : ''}${plural(plan.readFailures.length, 'resource')} could not be read`;
   }
   return truncateText(title, TITLE_MAX_CHARS);

@@ -2,6 +2,8 @@ import type { Diagnostic } from '../../core/diagnostics.js';
 import type { ChangeResult, Plan, ReadFailure } from '../../core/plan-types.js';
 import type { PolicyOutcome } from '../../core/policy.js';
 import type { RiskLevel } from '../../core/risk.js';
+import type { ApprovalsInput } from './approvals.js';
+import type { RuleViolation } from '../../core/rules.js';
 
 /** One check-run annotation, in the shape GitHub's API takes. */
 export interface Annotation {
@@ -16,7 +18,8 @@ export interface Annotation {
   title?: string;
 }
 
-export type CheckConclusion = 'success' | 'failure' | 'neutral';
+/** `action_required`: the plan waits for approvals (blocks a required check, as `failure` does). */
+export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'action_required';
 
 /** A check run's output and conclusion; `summary` and `text` always fit GitHub's limits. */
 export interface CheckOutput {
@@ -70,6 +73,17 @@ export interface PlanRenderInput {
    * sensitive or destructive change is `neutral`, never a plain `success`.
    */
   failOn?: readonly RiskLevel[];
+  /**
+   * The approvals the plan needs and what the PR's reviews give it (converge.yml `approvals`,
+   * policy rules' `require-approval`): shown near the top; while one waits, the conclusion is
+   * `action_required`. The approval check re-renders this part alone (see render/approvals.ts).
+   */
+  approvals?: ApprovalsInput;
+  /**
+   * What the converge.yml policy rules say about the plan (evaluateRules, with lines from
+   * locateViolations): a `deny` fails the check; `warn` and `require-approval` are shown only.
+   */
+  violations?: readonly RuleViolation[];
 }
 
 export interface ResultsRenderInput {

@@ -13,6 +13,7 @@ import { intercept } from './intercept.js';
 import type { CommentRecord, IssueRecord, IssueSeed } from './issues.js';
 import type { LabelRecord, LabelSeed } from './labels.js';
 import type { PullRecord, PullSeed } from './pulls.js';
+import type { ReviewRecord, ReviewSeed } from './reviews.js';
 import type { RepoRecord, RepoSeed } from './repos.js';
 import type { Router } from './router.js';
 import { buildRouter } from './routes.js';
@@ -257,6 +258,20 @@ export class FakeGitHub {
     const pull = this.world.pulls.get(record, number);
     if (!pull) throw new Error(`the fake has no pull request #${number} in ${record.owner}/${record.name}`);
     return pull;
+  }
+
+  /** A review of the PR by `seed.login`, at its head now unless `commitId` says otherwise. */
+  submitReview(repo: RepoRef, number: number, seed: ReviewSeed): ReviewRecord {
+    return this.world.reviews.submit(this.repo(repo), number, seed);
+  }
+
+  /** Dismisses a review, as a maintainer would: its state becomes DISMISSED. */
+  dismissReview(repo: RepoRef, reviewId: number): ReviewRecord {
+    return this.world.reviews.dismiss(this.repo(repo), reviewId);
+  }
+
+  reviews(repo: RepoRef, number: number): ReviewRecord[] {
+    return this.world.reviews.list(this.repo(repo), number);
   }
 
   /** Closes a pull request without merging, as someone clicking "Close" would. */

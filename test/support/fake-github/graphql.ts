@@ -6,6 +6,7 @@
  */
 import { execute, type GraphQLError, type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
 import { githubGraphqlSchema, parseAndValidate } from '../graphql-schema.js';
+import { autoMergeGraphql } from './automerge.js';
 import { commitNode, repositoryObject } from './graphql-commits.js';
 import { branchProtectionRules, organizationTeams, protectionMutations, userNode } from './graphql-org.js';
 import type { LabelRecord } from './labels.js';
@@ -271,6 +272,7 @@ export async function executeGraphql(world: World, request: unknown, rateLimit: 
     },
     rateLimit: () => ({ __typename: 'RateLimit', cost: 1, nodeCount: 0, ...rateLimit }),
     ...protectionMutations(world),
+    ...autoMergeGraphql(world),
   };
   const result = await execute({
     schema: githubGraphqlSchema().schema,

@@ -12,6 +12,7 @@ export { COMPARE_FILE_LIMIT } from './git.js';
 export { CHECK_LIMITS, type Annotation, type CheckRunRecord } from './checks.js';
 export type { CommentRecord, IssueRecord, IssueSeed } from './issues.js';
 export type { PullRecord, PullSeed } from './pulls.js';
+export type { ReviewRecord, ReviewSeed, ReviewState } from './reviews.js';
 export type { ProtectionRecord } from './branch-protection.js';
 export type { InvitationRecord } from './collaborators.js';
 export type { EnvironmentRecord } from './environments.js';

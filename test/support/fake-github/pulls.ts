@@ -1,5 +1,6 @@
 /** Pull requests: seeded by tests or opened through `POST /pulls`; tests close or merge them. */
 import { bodyOf, HttpError, notFound, ok, paginate, type FakeRequest } from './http.js';
+import { autoMergeJson } from './automerge.js';
 import { repoJson } from './repo-json.js';
 import type { RepoRecord } from './repos.js';
 import type { Router } from './router.js';
@@ -163,7 +164,7 @@ export function pullJson(world: World, repo: RepoRecord, pull: PullRecord): Reco
       statuses: link(`${api}/statuses/${pull.head.sha}`),
     },
     author_association: 'MEMBER',
-    auto_merge: null,
+    auto_merge: autoMergeJson(world, pull),
     draft: pull.draft,
     merged: pull.merged,
     mergeable: pull.merged ? null : true,

@@ -16,6 +16,7 @@ import { labelRoutes } from './labels.js';
 import { pullRoutes } from './pulls.js';
 import { reactionRoutes } from './reactions.js';
 import { repoRoutes } from './repos.js';
+import { reviewRoutes } from './reviews.js';
 import { Router } from './router.js';
 import { rulesetRoutes } from './rulesets.js';
 import { tarballRoutes } from './tarball.js';
@@ -37,6 +38,7 @@ const AREAS: Array<(router: Router, world: World) => void> = [
   issueRoutes,
   reactionRoutes,
   pullRoutes,
+  reviewRoutes,
   userRoutes,
   teamRoutes,
   collaboratorRoutes,

@@ -275,6 +275,19 @@ export function teamRoutes(router: Router, world: World): void {
     return noContent();
   });
 
+  // "Team members will include the members of child teams"; an invitation is `pending`.
+  router.get('/orgs/{org}/teams/{team_slug}/memberships/{username}', (req) => {
+    requireOrg(req.params.org!);
+    const team = teams.require(req.params.team_slug!);
+    const login = req.params.username!.toLowerCase();
+    const url = `${world.urls.api}/organizations/${orgActor(world.org).id}/team/${team.id}/memberships/${req.params.username!}`;
+    const within = (t: TeamRecord): TeamRole | undefined => t.members.get(login) ?? teams.children(t).map(within).find((r) => r !== undefined);
+    const role = within(team);
+    if (role) return ok({ url, role, state: 'active' });
+    if (users.invitations.some((i) => i.login.toLowerCase() === login && i.teamIds.includes(team.id))) return ok({ url, role: 'member', state: 'pending' });
+    throw notFound();
+  });
+
   router.put('/orgs/{org}/teams/{team_slug}/memberships/{username}', (req) => {
     requireOrg(req.params.org!);
     const team = teams.require(req.params.team_slug!);

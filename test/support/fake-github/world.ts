@@ -13,6 +13,7 @@ import { IssueStore } from './issues.js';
 import { LabelStore } from './labels.js';
 import { PullStore } from './pulls.js';
 import { RepoStore } from './repos.js';
+import { ReviewStore } from './reviews.js';
 import { RulesetStore } from './rulesets.js';
 import { TeamStore } from './teams.js';
 import { UserStore } from './users.js';
@@ -100,6 +101,7 @@ export class World {
   readonly checks: CheckStore;
   readonly issues: IssueStore;
   readonly pulls: PullStore;
+  readonly reviews: ReviewStore;
   readonly users: UserStore;
   readonly teams: TeamStore;
   readonly collaborators: CollaboratorStore;
@@ -122,6 +124,7 @@ export class World {
     this.checks = new CheckStore(this);
     this.issues = new IssueStore(this);
     this.pulls = new PullStore(this);
+    this.reviews = new ReviewStore(this);
     this.users = new UserStore(this);
     this.teams = new TeamStore(this);
     this.collaborators = new CollaboratorStore(this);
