@@ -25,6 +25,16 @@ describe('converge plan', () => {
     expect(fake.repo('api').description).toBe('Public API');
   });
 
+  it("shows the policy rules' verdicts, on the line that causes them", async () => {
+    const rules = `${settings}policies:\n  - name: no-public\n    description: Repositories stay private.\n    match: { kinds: github.repository, fields: [visibility], after: public }\n    effect: deny\n`;
+    const dir = configDir({ 'converge.yml': rules, 'repos/web.yml': 'kind: github.repository\nname: web\nspec:\n  visibility: public\n' });
+    fake.repo('web').visibility = 'private';
+    fake.repo('web').private = true;
+    const run = await cli(['plan', dir, '--org', 'acme'], TOKEN);
+    expect(run.stdout).toMatch(/^repos\/web\.yml:4:\d+: denied: no-public: Repositories stay private\. \(github\.repository\/web\)$/m);
+    expect(run.code).toBe(1);
+  });
+
   it('exits 0 when the org already matches', async () => {
     const dir = configDir({ 'converge.yml': settings, 'repos/api.yml': api('Public API'), 'repos/web.yml': web });
     const run = await cli(['plan', dir, '--org', 'acme'], TOKEN);

@@ -14,6 +14,8 @@ import { EXIT, UsageError } from '../exit.js';
 import { gitBase, originRepo } from '../git.js';
 import { cliGitHub } from '../github.js';
 import { renderPlanText } from '../plan-text.js';
+import { checkPolicyRules, rulesInForce } from '../../worker/policy-rules.js';
+import { formatLocation } from '../../core/diagnostics.js';
 import { diagnosticJson, type CliIO, type OutputFormat } from '../report.js';
 
 export interface PlanOptions {
@@ -83,12 +85,15 @@ export async function planCommand(dir: string, options: PlanOptions, io: CliIO, 
   });
   try {
     const { plan, policy } = run;
+    // The same policy rules the PR check holds the plan to: its own and the base's.
+    const { violations } = checkPolicyRules(plan, rulesInForce(head.config, baseModel?.config), files);
     if (options.format === 'json') {
       io.out(
         JSON.stringify(
           {
             changes: plan.changes.filter((c) => c.action !== 'noop').map(({ desired, actual, ...change }) => change),
             diagnostics: plan.diagnostics.map(diagnosticJson),
+            violations: violations.map((v) => ({ rule: v.rule.name, effect: v.effect, resource: v.key, message: v.message, ...(v.field ? { field: v.field.path } : {}), ...(v.location ? { file: v.location.file, line: v.location.line } : {}) })),
             readFailures: plan.readFailures,
             deletionCap: { requested: policy.requestedDeletions, exceeded: policy.capExceeded, maxDeletionsPerRun: policy.maxDeletionsPerRun },
           },
@@ -97,10 +102,11 @@ export async function planCommand(dir: string, options: PlanOptions, io: CliIO, 
         ),
       );
     } else if (options.format === 'markdown') {
-      const output = renderPlan({ plan, policy, failOn: head.config.plans.failOn, context: { subject: 'commit', description: base ? `Delta from ${options.base} to the working copy.` : 'Every declared resource.' } });
+      const output = renderPlan({ plan, policy, violations, failOn: head.config.plans.failOn, context: { subject: 'commit', description: base ? `Delta from ${options.base} to the working copy.` : 'Every declared resource.' } });
       io.out(`## ${output.title}\n\n${output.summary}\n\n${output.text}`);
     } else {
-      io.out(renderPlanText(plan, policy));
+      const ruled = violations.map((v) => `${formatLocation(v.location) || v.key}: ${v.effect === 'deny' ? 'denied' : v.effect === 'warn' ? 'warning' : 'needs approval'}: ${v.message} (${v.key})`);
+      io.out([...ruled, ...(ruled.length > 0 ? [''] : []), renderPlanText(plan, policy)].join('\n'));
     }
     const changed = plan.changes.some((c) => c.action !== 'noop');
     return changed || hasErrors(plan.diagnostics) || plan.readFailures.length > 0 ? EXIT.findings : EXIT.clean;
