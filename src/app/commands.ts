@@ -8,11 +8,14 @@ import { distance } from 'fastest-levenshtein';
 /** `/converge full-run`, optionally `--allow-deletions` and `--allow-updates` (in either order), on a line of its own. */
 const FULL_RUN = /^\/converge\s+full-run((?:\s+--allow-(?:deletions|updates))*)\s*$/;
 
+/** `/converge adopt <key>`: the resource key as the drift issue shows it (`github.repository/api`). */
+const ADOPT = /^\/converge\s+adopt\s+([^\s`]+)\s*$/;
+
 /** A line addressed to Converge: `/converge` alone or followed by whitespace. */
 const ADDRESSED = /^\/converge(?:\s|$)/;
 
 /** Every form a command takes, as the usage text lists them and typos are compared with. */
-const FORMS = ['full-run', 'full-run --allow-deletions', 'full-run --allow-updates', 'full-run --allow-deletions --allow-updates'] as const;
+const FORMS = ['full-run', 'full-run --allow-deletions', 'full-run --allow-updates', 'full-run --allow-deletions --allow-updates', 'adopt'] as const;
 
 /** How many edits (typed letters, missing dashes) a mistyped command may be away from a form. */
 const MAX_TYPO_DISTANCE = 3;
@@ -25,7 +28,7 @@ export interface FullRunCommand {
 }
 
 /** What a comment asks of Converge: a command it runs, or a `/converge` line it does not know. */
-export type CommentCommand = ({ kind: 'full-run' } & FullRunCommand) | { kind: 'unknown'; line: string; suggestion?: string };
+export type CommentCommand = ({ kind: 'full-run' } & FullRunCommand) | { kind: 'adopt'; key: string } | { kind: 'unknown'; line: string; suggestion?: string };
 
 const linesOf = (body: string) => body.trim().split(/\r?\n/).map((line) => line.trimEnd());
 
@@ -40,10 +43,24 @@ export function parseFullRunCommand(body: string): FullRunCommand | undefined {
   return undefined;
 }
 
+/** The resource key of the first `/converge adopt <key>` line, if any. */
+export function parseAdoptCommand(body: string): string | undefined {
+  for (const line of linesOf(body)) {
+    const match = ADOPT.exec(line);
+    if (match) return match[1]!;
+  }
+  return undefined;
+}
+
 /** The closest form within a few edits of what was typed after `/converge`, if any. */
 function closest(typed: string): string | undefined {
   const words = typed.trim().split(/\s+/).join(' ');
   if (!words) return undefined;
+  // `adopt` takes an argument: the command word alone is compared, and the key kept.
+  const [first, ...rest] = words.split(' ');
+  if ((first !== 'adopt' && distance(first!, 'adopt') <= 2) || (first === 'adopt' && rest.length !== 1)) {
+    return `/converge adopt ${rest.length === 1 ? rest[0] : '<key>'}`;
+  }
   const [best] = FORMS.map((form) => ({ form, edits: distance(words, form) })).sort((a, b) => a.edits - b.edits);
   return best && best.edits <= MAX_TYPO_DISTANCE ? `/converge ${best.form}` : undefined;
 }
@@ -56,6 +73,8 @@ function closest(typed: string): string | undefined {
 export function parseCommentCommand(body: string): CommentCommand | undefined {
   const run = parseFullRunCommand(body);
   if (run) return { kind: 'full-run', ...run };
+  const adopt = parseAdoptCommand(body);
+  if (adopt) return { kind: 'adopt', key: adopt };
   const line = linesOf(body).find((l) => ADDRESSED.test(l));
   if (line === undefined) return undefined;
   const suggestion = closest(line.slice('/converge'.length));
@@ -74,5 +93,6 @@ export function usageText(command: Extract<CommentCommand, { kind: 'unknown' }>)
   lines.push('- `/converge full-run --allow-deletions`: the same, lifting the maximum number of deletions per run (`prune.maxDeletionsPerRun`) for this once, and deleting what it finds whatever the drift mode.');
   lines.push('- `/converge full-run --allow-updates`: the same, lifting the maximum number of updates per run (`limits.maxUpdatesPerRun`) for this once, and applying the configuration to what it finds whatever the drift mode.');
   lines.push('- Both flags may be given together: `/converge full-run --allow-deletions --allow-updates`.');
+  lines.push('- `/converge adopt <key>`, on a drift issue (for example `/converge adopt github.repository/api`): open, or add to, the pull request that changes the configuration to match what is live for that resource, instead of reverting it (admins of this repository only).');
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import type { AppEnv } from '../env/app-env.js';
 import { configRepos } from '../env/config-repos.js';
 import { appGitHubError } from '../github-app/index.js';
 import { parseCommentCommand, usageText } from './commands.js';
+import { driftHandler } from './drift-handler.js';
 import {
   CheckRunEvent,
   CheckSuiteEvent,
@@ -35,6 +36,10 @@ export interface AppOptions {
    * throws (an InvalidPayloadError, an enqueue failure) gets no outcome: the error is its answer.
    */
   onOutcome?(deliveryId: string, event: string, outcome: DeliveryOutcome): void;
+  /** The app's slug, so the echo of its own writes is ignored (see drift-handler.ts). */
+  appSlug?: () => Promise<string | undefined>;
+  /** The clock drift marks are dated by when an event carries no time of its own. */
+  now?: () => Date;
 }
 
 type ConfigRepo = Envelope['repository'] & ConfigRepoEvent['repository'];
@@ -53,9 +58,10 @@ const fromFork = (head: { repo: { id: number } | null }, repoId: number) => head
  * acknowledge a `/converge` comment (a reaction, and the usage text for an unknown command).
  * An enqueue or reply failure propagates, so the webhook answers 5xx and can be redelivered.
  */
-export function convergeApp({ queues, env, onOutcome }: AppOptions): ApplicationFunction {
+export function convergeApp({ queues, env, onOutcome, appSlug, now }: AppOptions): ApplicationFunction {
   const configRepoNames = configRepos(env.CONVERGE_CONFIG_REPO);
   const isConfigRepo = (repo: Envelope['repository']) => configRepoNames.matches(repo.name);
+  const onDrift = driftHandler({ queues, configRepos: configRepoNames, debounceMs: env.CONVERGE_DRIFT_DEBOUNCE_MS, ...(appSlug ? { appSlug } : {}), ...(now ? { now } : {}) });
 
   const onPullRequest: Handler = async (context, repo, job) => {
     const { pull_request: pr } = parsePayload(context.name, PullRequestEvent, context.payload);
@@ -111,8 +117,8 @@ export function convergeApp({ queues, env, onOutcome }: AppOptions): Application
 
   // A comment with a line starting `/converge`, in an issue or PR of the config repo, is
   // acknowledged at once with a reaction; one Converge does not know gets the usage text.
-  // `/converge full-run` is enqueued with the comment id: the worker re-reads the comment from
-  // GitHub, checks that its author is an admin, and replies when it refuses.
+  // `/converge full-run` and `/converge adopt <key>` are enqueued with the comment id: the worker
+  // re-reads the comment from GitHub, checks that its author is an admin, and replies when it refuses.
   const onComment: Handler = async (context, _repo, job) => {
     const { comment, issue, sender } = parsePayload(context.name, IssueCommentEvent, context.payload);
     const command = parseCommentCommand(comment.body);
@@ -127,6 +133,10 @@ export function convergeApp({ queues, env, onOutcome }: AppOptions): Application
     if (command.kind === 'unknown') {
       await context.octokit.rest.issues.createComment({ ...where, issue_number: issue.number, body: usageText(command) });
       return ignored('unknown /converge command');
+    }
+    if (command.kind === 'adopt') {
+      await queues.enqueueAdopt({ ...job, key: command.key, commentId: comment.id, ...(comment.user ? { requestedBy: comment.user.login } : {}), requestedIn: issue.number });
+      return enqueued('adopt request');
     }
     await queues.enqueueFullRun({
       ...job,
@@ -195,6 +205,8 @@ export function convergeApp({ queues, env, onOutcome }: AppOptions): Application
     const name = action === undefined ? context.name : `${context.name}.${action}`;
     const forInstallation = installationHandlers[name];
     if (forInstallation) return forInstallation(context);
+    const drift = action === undefined ? undefined : await onDrift(context, context.name, action);
+    if (drift) return drift;
     const handler = handlers[name];
     if (!handler) return ignored(`${name} is not handled`);
     // Filter on the repository first, so other repositories' deliveries cost no deeper validation.

@@ -45,9 +45,20 @@ async function main(role: Role, log: Logger): Promise<Stop[]> {
   const redisSettings = { url: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true' };
   const probot = createAppProbot(settings, log);
   const stops: Stop[] = [];
+  // The app's slug tells the echo of its own writes apart (drift events); a web-only process asks GitHub once.
+  let slug: Promise<string | undefined> | undefined;
+  const appSlug = () =>
+    (slug ??= verifyAppCredentials(probot, settings)
+      .then((a) => a.slug)
+      .catch((error: unknown) => {
+        slug = undefined;
+        log.warn({ err: error }, 'could not learn the app slug: its own changes are not told apart from others');
+        return undefined;
+      }));
 
   if (role !== 'web') {
     const app = await verifyAppCredentials(probot, settings);
+    slug = Promise.resolve(app.slug);
     const redis = await connectRedis({ ...redisSettings, role: 'worker' });
     stops.push(async () => redis.disconnect());
     const producer = new Queues(redis, env.CONVERGE_QUEUE_PREFIX);
@@ -103,6 +114,7 @@ async function main(role: Role, log: Logger): Promise<Stop[]> {
       convergeApp({
         queues,
         env,
+        appSlug,
         onOutcome: (delivery, event, { outcome, reason }) => {
           webhookDeliveries.inc({ event, outcome });
           webLog.info({ delivery, event, outcome, reason }, `webhook ${outcome}`);

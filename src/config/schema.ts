@@ -40,7 +40,8 @@ export const DefaultsDocument = z.strictObject({
 });
 export type DefaultsDocument = z.infer<typeof DefaultsDocument>;
 
-const DriftMode = z.enum(['report', 'revert']);
+/** `adopt`: drift becomes a PR that declares the live state (src/worker/adopt-job.ts) instead of a revert. */
+const DriftMode = z.enum(['report', 'revert', 'adopt']);
 
 /** 0% to 100%, decimals allowed: `25%`, `12.5%`. A pattern, so that editors check it too. */
 const SHARE = /^(?:100(?:\.0+)?|\d{1,2}(?:\.\d+)?)%$/;

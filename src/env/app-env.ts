@@ -42,6 +42,10 @@ export const AppEnv = z.object({
   /** Worker processes serve /healthz, /readyz and /metrics here (web processes on PORT). 0 picks a free port. */
   CONVERGE_WORKER_OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9090),
   CONVERGE_WORKER_OPS_HOST: z.string().min(1).default('0.0.0.0'),
+  /** How long a drift job waits after the first event of a burst, so the burst's events make one job. */
+  CONVERGE_DRIFT_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  /** Reverts of one resource by events within an hour past which the drift job only reports it. */
+  CONVERGE_DRIFT_MAX_REVERTS_PER_HOUR: z.coerce.number().int().min(0).max(1000).default(5),
 });
 export type AppEnv = z.infer<typeof AppEnv>;
 

@@ -23,6 +23,20 @@ export interface DriftIssueOutcome {
   closed: number[];
 }
 
+/** How a sync may go beyond the full run's: see syncDriftIssues. */
+export interface DriftSyncScope {
+  /**
+   * Only issues with these keys are this sync's to close; other open drift issues are left as
+   * they are (a drift check of a few resources knows nothing of the others). Default: all.
+   */
+  only?: ReadonlySet<string>;
+  /** The comment an issue is closed with once nothing is left in it. */
+  resolvedComment?: string;
+}
+
+/** A report list, or one built from the open issues' bodies (without their markers), by key. */
+export type DriftReports = DriftReport[] | ((open: ReadonlyMap<string, string | undefined>) => DriftReport[]);
+
 /**
  * Make the open drift issues match the reports: update the issue carrying a report's hidden
  * marker (never matched by title) when its title or body differs, open one where none exists,
@@ -31,8 +45,9 @@ export interface DriftIssueOutcome {
 export async function syncDriftIssues(
   client: GitHubClient,
   ref: RepoRef,
-  reports: DriftReport[],
+  given: DriftReports,
   labels: string[],
+  scope: DriftSyncScope = {},
 ): Promise<DriftIssueOutcome> {
   const open = await client.paginate(client.rest.issues.listForRepo, {
     owner: ref.owner,
@@ -52,13 +67,18 @@ export async function syncDriftIssues(
     else byKey.set(decoded, issue);
   }
 
+  const bodyOf = (key: string, issue: (typeof open)[number] | undefined) => {
+    const marker = `${markerFor(key)}\n`;
+    return issue?.body?.startsWith(marker) ? issue.body.slice(marker.length) : (issue?.body ?? undefined);
+  };
+  const reports = typeof given === 'function' ? given(new Map([...byKey].map(([key, issue]) => [key, bodyOf(key, issue)]))) : given;
   const outcome: DriftIssueOutcome = { opened: [], updated: [], unchanged: [], closed: [] };
   const wanted = new Set<string>();
   for (const report of reports) {
     wanted.add(report.key);
     const marker = `${markerFor(report.key)}\n`;
     const existing = byKey.get(report.key);
-    const previous = existing?.body?.startsWith(marker) ? existing.body.slice(marker.length) : (existing?.body ?? undefined);
+    const previous = bodyOf(report.key, existing);
     const body = `${marker}${report.body(previous)}`.slice(0, BODY_LIMIT);
     if (existing) {
       if (existing.body !== body || existing.title !== report.title) {
@@ -73,14 +93,14 @@ export async function syncDriftIssues(
     }
   }
 
-  const closing = [...[...byKey].filter(([key]) => !wanted.has(key)).map(([, issue]) => issue), ...duplicates];
+  const closing = [...[...byKey].filter(([key]) => !wanted.has(key) && (scope.only?.has(key) ?? true)).map(([, issue]) => issue), ...duplicates];
   for (const issue of closing) {
     const resolved = !duplicates.includes(issue);
     await client.rest.issues.createComment({
       owner: ref.owner,
       repo: ref.repo,
       issue_number: issue.number,
-      body: resolved ? 'The latest full run found no drift here any more. Closing.' : 'A newer drift issue covers the same resources. Closing this duplicate.',
+      body: resolved ? (scope.resolvedComment ?? 'The latest full run found no drift here any more. Closing.') : 'A newer drift issue covers the same resources. Closing this duplicate.',
     });
     await client.rest.issues.update({ owner: ref.owner, repo: ref.repo, issue_number: issue.number, state: 'closed', state_reason: resolved ? 'completed' : 'not_planned' });
     outcome.closed.push(issue.number);

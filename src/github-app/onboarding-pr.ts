@@ -1,4 +1,5 @@
 import type { GitHubClient, RepoRef } from './client.js';
+import { branchTip, commitFiles, openOrUpdatePull, pointBranch, pullsFromBranch } from './config-repo-pr.js';
 import { statusOf } from './errors.js';
 
 /** The branch every onboarding PR comes from: one per config repo, so it is found again. */
@@ -24,23 +25,15 @@ export async function onboardingState(client: GitHubClient, ref: RepoRef): Promi
     throw error;
   }
   const defaultBranch = repository.default_branch;
-  const pulls = await client.rest.pulls.list({ owner: ref.owner, repo: ref.repo, head: `${ref.owner}:${ONBOARDING_BRANCH}`, state: 'all', per_page: 100 });
-  const previous = pulls.data
-    .map((p) => ({ number: p.number, state: p.state as 'open' | 'closed', merged: Boolean(p.merged_at), url: p.html_url }))
-    .sort((a, b) => b.number - a.number);
-  const tip = await client.rest.git.getRef({ owner: ref.owner, repo: ref.repo, ref: `heads/${defaultBranch}` }).catch((error: unknown) => {
-    // An empty repository has no branch yet: GitHub answers 409 (or 404 for the ref).
-    if (statusOf(error) === 409 || statusOf(error) === 404) return undefined;
-    throw error;
-  });
-  if (!tip) return { defaultBranch, configured: false, pulls: previous };
-  const sha = tip.data.object.sha;
-  const commit = await client.rest.git.getCommit({ owner: ref.owner, repo: ref.repo, commit_sha: sha });
+  const previous = (await pullsFromBranch(client, ref, ONBOARDING_BRANCH)).map(({ body: _body, ...pull }) => pull);
+  const head = await branchTip(client, ref, defaultBranch);
+  if (!head) return { defaultBranch, configured: false, pulls: previous };
+  const { sha } = head;
   const configured = await client.rest.repos
     .getContent({ owner: ref.owner, repo: ref.repo, path: 'converge.yml', ref: sha })
     .then(() => true)
     .catch((error: unknown) => (statusOf(error) === 404 ? false : Promise.reject(error)));
-  return { defaultBranch, head: { sha, tree: commit.data.tree.sha }, configured, pulls: previous };
+  return { defaultBranch, head, configured, pulls: previous };
 }
 
 export interface OnboardingPullRequest {
@@ -66,25 +59,8 @@ export async function openOnboardingPullRequest(client: GitHubClient, ref: RepoR
     const sha = created.data.commit.sha!;
     head = { sha, tree: (await client.rest.git.getCommit({ ...where, commit_sha: sha })).data.tree.sha };
   }
-  const tree = await client.rest.git.createTree({
-    ...where,
-    base_tree: head.tree,
-    tree: [...pr.files].map(([path, content]) => ({ path, mode: '100644' as const, type: 'blob' as const, content })),
-  });
-  const commit = await client.rest.git.createCommit({ ...where, message: pr.message, tree: tree.data.sha, parents: [head.sha] });
-  const branchRef = `heads/${ONBOARDING_BRANCH}`;
-  const exists = await client.rest.git
-    .getRef({ ...where, ref: branchRef })
-    .then(() => true)
-    .catch((error: unknown) => (statusOf(error) === 404 ? false : Promise.reject(error)));
-  if (exists) await client.rest.git.updateRef({ ...where, ref: branchRef, sha: commit.data.sha, force: true });
-  else await client.rest.git.createRef({ ...where, ref: `refs/${branchRef}`, sha: commit.data.sha });
-
+  const sha = await commitFiles(client, ref, head, pr.files, pr.message);
+  await pointBranch(client, ref, ONBOARDING_BRANCH, sha);
   const open = state.pulls.find((p) => p.state === 'open');
-  if (open) {
-    await client.rest.pulls.update({ ...where, pull_number: open.number, title: pr.title, body: pr.body });
-    return { number: open.number, url: open.url, updated: true };
-  }
-  const created = await client.rest.pulls.create({ ...where, title: pr.title, head: ONBOARDING_BRANCH, base: state.defaultBranch, body: pr.body, maintainer_can_modify: true });
-  return { number: created.data.number, url: created.data.html_url, updated: false };
+  return openOrUpdatePull(client, ref, open, { branch: ONBOARDING_BRANCH, base: state.defaultBranch, title: pr.title, body: pr.body });
 }

@@ -10,7 +10,7 @@ import type { ChangeResult } from '../core/plan-types.js';
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 
-export type JobType = 'plan' | 'approvals' | 'converge' | 'full-run' | 'onboard';
+export type JobType = 'plan' | 'approvals' | 'converge' | 'full-run' | 'onboard' | 'drift' | 'adopt';
 /** `retried` and `delayed` jobs run again later; `failed` ones are done for good. */
 export type JobOutcome = 'completed' | 'failed' | 'retried' | 'delayed';
 

@@ -58,6 +58,21 @@ export interface FullRunJob extends RepoJob {
 }
 
 /**
+ * `/converge adopt <key>` on a drift issue: the adopt PR changes the configuration so that the
+ * resource is declared as it is live. Authorized like a full run by comment: the worker
+ * re-reads the comment and checks that its author is an admin of the config repo.
+ */
+export interface AdoptJob extends RepoJob {
+  /** The resource key, as the comment named it; the worker takes it from GitHub's copy. */
+  key: string;
+  commentId: number;
+  /** The commenter's login as the webhook named it: for logs only, never trusted. */
+  requestedBy?: string;
+  /** The issue the comment was on, as the webhook named it (the worker uses GitHub's answer). */
+  requestedIn?: number;
+}
+
+/**
  * Opens the onboarding PR on a config repo with no converge.yml: when the app is installed,
  * when the config repo is created, when a push finds it empty, or when an operator asks.
  */
@@ -81,4 +96,15 @@ export const CONVERGE_QUEUE = 'converge';
 
 export function repoKey(job: RepoJob): string {
   return `${job.owner}/${job.repo}`.toLowerCase();
+}
+
+/**
+ * Re-reads the resources GitHub's events said were changed, in one config repo, and updates
+ * its drift issue. Carries nothing but the repo: the keys, with who changed them and when,
+ * wait in Redis (drift-marks.ts) and the job drains them, so a burst of events collapses into
+ * one job that sees them all.
+ */
+export interface DriftJob extends RepoJob {
+  /** The marks an earlier attempt drained, kept on the job so that a retry re-reads them too. */
+  marks?: Record<string, { sender: string; at: string; url?: string; event: string }>;
 }

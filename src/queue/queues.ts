@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { RedisConnection } from './connection.js';
-import { APPROVALS_QUEUE, CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type ApprovalsJob, type ConvergeJob, type FullRunJob, type OnboardJob, type PlanJob } from './jobs.js';
+import { DriftMarks, type DriftMark } from './drift-marks.js';
+import { APPROVALS_QUEUE, CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type AdoptJob, type ApprovalsJob, type ConvergeJob, type DriftJob, type FullRunJob, type OnboardJob, type PlanJob } from './jobs.js';
 
 const retained = { removeOnComplete: { count: 1000, age: 7 * 24 * 3600 }, removeOnFail: { count: 5000 } } as const;
 
@@ -17,12 +18,14 @@ export class Queues {
   readonly plan: Queue<PlanJob>;
   /** Approval re-checks of plan check runs: quick, and never behind a long plan. */
   readonly approvals: Queue<ApprovalsJob>;
-  readonly converge: Queue<ConvergeJob | FullRunJob | OnboardJob>;
+  readonly converge: Queue<ConvergeJob | FullRunJob | OnboardJob | AdoptJob | DriftJob>;
+  private readonly driftMarks: DriftMarks;
 
   constructor(connection: RedisConnection, prefix: string) {
+    this.driftMarks = new DriftMarks(connection, prefix);
     this.plan = new Queue<PlanJob>(PLAN_QUEUE, { connection, prefix });
     this.approvals = new Queue<ApprovalsJob>(APPROVALS_QUEUE, { connection, prefix });
-    this.converge = new Queue<ConvergeJob | FullRunJob | OnboardJob>(CONVERGE_QUEUE, { connection, prefix });
+    this.converge = new Queue<ConvergeJob | FullRunJob | OnboardJob | AdoptJob | DriftJob>(CONVERGE_QUEUE, { connection, prefix });
   }
 
   /**
@@ -90,6 +93,37 @@ export class Queues {
     await this.converge.add('onboard', job, {
       ...retained,
       deduplication: { id: `onboard:${repoKey(job)}${job.reason === 'manual' ? ':manual' : ''}` },
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 30_000 },
+    });
+  }
+
+  /**
+   * Marks resources an event says were changed, and makes sure a drift job of the config repo
+   * runs `debounceMs` from now (the first event of a burst starts the window). Every event in
+   * the window adds its keys to the marks and finds that job waiting: one job per config repo
+   * per window, whatever the burst. An event while the job runs gets one more job after it.
+   */
+  async enqueueDrift(job: DriftJob, keys: readonly string[], mark: DriftMark, debounceMs: number): Promise<void> {
+    await this.driftMarks.add(job, keys, mark);
+    await this.converge.add('drift', job, {
+      ...retained,
+      delay: debounceMs,
+      deduplication: { id: `drift:${repoKey(job)}`, keepLastIfActive: true },
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 5000 },
+    });
+  }
+
+  /**
+   * An adopt request, in the converge queue so it never edits the config repo beside a
+   * convergence or full run of it. Each comment is its own job (authorized on its own); a
+   * redelivery of the same comment adds nothing.
+   */
+  async enqueueAdopt(job: AdoptJob): Promise<void> {
+    await this.converge.add('adopt', job, {
+      ...retained,
+      deduplication: { id: `adopt:${repoKey(job)}:comment:${job.commentId}` },
       attempts: 3,
       backoff: { type: 'exponential', delay: 30_000 },
     });

@@ -1,14 +1,16 @@
 import { hasErrors } from '../core/diagnostics.js';
+import { ConvergeError } from '../core/errors.js';
 import type { Change, ChangeResult, ReadFailure } from '../core/plan-types.js';
 import { resourceKey } from '../core/resource.js';
 import { blockDenied, evaluateRules } from '../core/rules.js';
 import { runApply, runPlan, type PlanRun } from '../engine/run.js';
 import { githubWebUrl } from '../env/github-host.js';
-import { checkRunUrl, commentOn, defaultBranchHead, snapshotAt, syncDriftIssues, type DriftIssueOutcome, type DriftReport } from '../github-app/index.js';
+import { appGitHubError, checkRunUrl, commentOn, defaultBranchHead, snapshotAt, syncDriftIssues, type DriftIssueOutcome, type DriftReport } from '../github-app/index.js';
 import { driftIssueTitle, renderDriftReport, renderFullRunOutput, type DriftReportInput } from '../github-app/render/index.js';
 import type { FullRunJob } from '../queue/jobs.js';
 import { footprintFor, fullRunHold, loadOtherClaims, noOtherClaims, withClaims } from './claims.js';
 import { modelOf, providerDeps, type WorkerContext } from './context.js';
+import { adoptIntoPullRequest, type AdoptPullOutcome } from './adopt-job.js';
 import { authorizeFullRun, replyInvalidConfig } from './full-run-auth.js';
 import { checkRunProgress } from './full-run-progress.js';
 import { withCheckRun } from './job-skeleton.js';
@@ -21,6 +23,8 @@ export interface FullRunOutcome extends JobReport {
   reverted: ChangeResult[];
   issues: DriftIssueOutcome;
   skipped?: 'not-admin' | 'unverified' | 'invalid-config' | 'no-config';
+  /** Drift of kinds in `adopt` mode: the adopt PR opened or updated for it. */
+  adopt?: AdoptPullOutcome;
 }
 
 const noIssues: DriftIssueOutcome = { opened: [], updated: [], unchanged: [], closed: [] };
@@ -83,6 +87,18 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
     await replyInvalidConfig(client, ref, authorization, { sha: headSha, diagnostics: head.diagnostics, webUrl: githubWebUrl(context.processEnv) });
     return { headSha, drifted: 0, reverted: [], issues: noIssues, skipped: 'invalid-config' };
   }
+
+  // An adoption that cannot be written is logged, not fatal: the drift stays reported in the issue.
+  const adoptFound = async (changes: Change[], issue: number | undefined): Promise<AdoptPullOutcome | undefined> => {
+    try {
+      return await adoptIntoPullRequest({ client, ref, context, log, changes, ...(issue !== undefined ? { issue } : {}) });
+    } catch (error) {
+      const typed = error instanceof ConvergeError ? error : appGitHubError(error);
+      if (typed.retryable) throw typed;
+      log.warn({ err: typed }, 'full run could not write the adopt PR');
+      return undefined;
+    }
+  };
 
   return withCheckRun<FullRunOutcome>(
     {
@@ -147,6 +163,9 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
       const issues = hold ? noIssues : await syncDriftIssues(client, ref, driftReports(base, remaining, reportedFailures, drift.issues), drift.labels);
       if (hold) log.warn({ unknown: others.unknown }, 'full run held: another config repo could not be loaded');
       const carrying = [...issues.opened, ...issues.updated, ...issues.unchanged].sort((a, b) => a - b);
+      // Drift of kinds in adopt mode stays in the issue until the adopt PR that declares it is merged.
+      const toAdopt = hold ? [] : remaining.filter((c) => (drift.kinds[c.kind] ?? drift.mode) === 'adopt' && (c.action === 'update' || (c.action === 'delete' && c.origin === 'extraneous')));
+      const adopt = toAdopt.length > 0 ? await adoptFound(toAdopt, drift.issues === 'single' ? carrying[0] : undefined) : undefined;
       const result = renderFullRunOutput({
         reverted,
         remaining,
@@ -164,6 +183,7 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
           issues,
           checkRunUrl: checkRun.url,
           failed: failingKeys(reverted, reportedFailures),
+          ...(adopt ? { adopt } : {}),
         }),
         after: async () => {
           log.info({ drifted: remaining.length, reverted: revertedKeys.size, ...issues }, 'full run finished');

@@ -1,11 +1,14 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { RedisConnection } from '../queue/connection.js';
-import { APPROVALS_QUEUE, CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type ApprovalsJob, type ConvergeJob, type FullRunJob, type OnboardJob, type PlanJob } from '../queue/jobs.js';
+import { DriftMarks, RevertCounter } from '../queue/drift-marks.js';
+import { APPROVALS_QUEUE, CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type AdoptJob, type ApprovalsJob, type ConvergeJob, type DriftJob, type FullRunJob, type OnboardJob, type PlanJob } from '../queue/jobs.js';
 import { RepoLock } from '../queue/repo-lock.js';
 import { countChanges, driftItems, jobsTotal } from '../ops/metrics.js';
 import { withRateLimitMetrics, type WorkerContext } from './context.js';
+import { processAdoptJob } from './adopt-job.js';
 import { processApprovalsJob } from './approvals-job.js';
 import { processConvergeJob } from './converge-job.js';
+import { processDriftJob } from './drift-job.js';
 import type { FullRunOutcome } from './full-run-job.js';
 import { classify, endWasLogged, runJob } from './job-skeleton.js';
 import { processOnboardJob } from './onboard-job.js';
@@ -28,7 +31,7 @@ export interface WorkerOptions {
 export interface RunningWorkers {
   plan: Worker<PlanJob>;
   approvals: Worker<ApprovalsJob>;
-  converge: Worker<ConvergeJob | FullRunJob | OnboardJob>;
+  converge: Worker<ConvergeJob | FullRunJob | OnboardJob | DriftJob | AdoptJob>;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export function startWorkers(processContext: WorkerContext, options: WorkerOptio
   // A job that failed before, or whose worker died (stalled), may have left a check run open.
   const retried = (job: Job) => job.attemptsMade > 0 || job.stalledCounter > 0;
   const lock = new RepoLock(options.connection, options.prefix, options.repoLockTtlMs);
+  const drift = { marks: new DriftMarks(options.connection, options.prefix), reverts: new RevertCounter(options.connection, options.prefix) };
 
   const plan = new Worker<PlanJob>(
     PLAN_QUEUE,
@@ -76,10 +80,10 @@ export function startWorkers(processContext: WorkerContext, options: WorkerOptio
     common,
   );
 
-  const converge = new Worker<ConvergeJob | FullRunJob | OnboardJob>(
+  const converge = new Worker<ConvergeJob | FullRunJob | OnboardJob | DriftJob | AdoptJob>(
     CONVERGE_QUEUE,
-    async (job: Job<ConvergeJob | FullRunJob | OnboardJob>, token?: string) => {
-      const type = job.name === 'full-run' ? 'full-run' : job.name === 'onboard' ? 'onboard' : 'converge';
+    async (job: Job<ConvergeJob | FullRunJob | OnboardJob | DriftJob | AdoptJob>, token?: string) => {
+      const type = job.name === 'full-run' ? 'full-run' : job.name === 'onboard' ? 'onboard' : job.name === 'drift' ? 'drift' : job.name === 'adopt' ? 'adopt' : 'converge';
       const release = await lock.acquire(repoKey(job.data));
       if (!release) {
         // Another convergence or full run of this config repo is running: wait, don't fail.
@@ -106,6 +110,16 @@ export function startWorkers(processContext: WorkerContext, options: WorkerOptio
           });
         }
         if (type === 'onboard') return await runJob({ type, job, context, work: (bound) => processOnboardJob(job.data as OnboardJob, bound) });
+        if (type === 'adopt') return await runJob({ type, job, context, work: (bound) => processAdoptJob(job.data as AdoptJob, bound) });
+        if (type === 'drift') {
+          return await runJob({
+            type,
+            job,
+            context,
+            work: (bound) => processDriftJob(job.data as DriftJob, bound, { ...drift, remember: (marks) => job.updateData({ ...(job.data as DriftJob), marks }) }),
+            record: (outcome) => countChanges(outcome.reverted),
+          });
+        }
         return await runJob({
           type,
           job,

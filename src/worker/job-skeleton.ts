@@ -18,7 +18,7 @@ import type { PlanRun } from '../engine/run.js';
 import { githubWebUrl } from '../env/github-host.js';
 import { appGitHubError, checkRunUrl, PendingCheckRun, type CheckResult, type CheckRunSpec, type GitHubClient, type RepoRef } from '../github-app/index.js';
 import { jobDuration, jobsTotal, type JobOutcome, type JobType } from '../ops/metrics.js';
-import type { ApprovalsJob, ConvergeJob, FullRunJob, OnboardJob, PlanJob } from '../queue/jobs.js';
+import type { AdoptJob, ApprovalsJob, ConvergeJob, DriftJob, FullRunJob, OnboardJob, PlanJob } from '../queue/jobs.js';
 import type { WorkerContext } from './context.js';
 import type { JobReport } from './job-report.js';
 
@@ -45,7 +45,7 @@ export function endWasLogged(job: Job | undefined): boolean {
 
 export interface QueuedJob<T extends JobReport | undefined> {
   type: JobType;
-  job: Job<PlanJob | ApprovalsJob | ConvergeJob | FullRunJob | OnboardJob>;
+  job: Job<PlanJob | ApprovalsJob | ConvergeJob | FullRunJob | OnboardJob | DriftJob | AdoptJob>;
   context: WorkerContext;
   /** The job's own work; it gets the context with the logger bound to the job. */
   work(context: WorkerContext): Promise<T>;

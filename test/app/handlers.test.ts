@@ -1,73 +1,27 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
-import { Probot, ProbotOctokit } from 'probot';
-import pino from 'pino';
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { convergeApp } from '../../src/app/index.js';
-import { createRedis } from '../../src/queue/connection.js';
-import { Queues } from '../../src/queue/queues.js';
-import { readEnv } from '../../src/env/app-env.js';
+import { startAppServer, type AppServer } from '../support/app-server.js';
 import { installFakeGitHub } from '../support/fake-github/index.js';
-import { deleteKeys, REDIS_URL, testPrefix } from '../support/redis.js';
 import { atRepo, example, sign } from '../support/webhooks.js';
 
-const SECRET = 'test-secret';
 const CONFIG_REPO = 'org-config';
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
 // Handlers call GitHub only to acknowledge `/converge` comments; any other request fails the test.
 const fake = installFakeGitHub();
 
 describe('webhook handlers', () => {
-  let prefix: string;
-  let redis: Redis;
-  let queues: Queues;
-  let server: Server;
-  let url: string;
+  let server: AppServer;
+  let redis: AppServer['redis'];
+  let queues: AppServer['queues'];
 
   beforeEach(async () => {
-    prefix = testPrefix();
-    redis = createRedis({ url: REDIS_URL, cluster: false, role: 'producer' }) as Redis;
-    await redis.connect();
-    queues = new Queues(redis, prefix);
-    const env = readEnv({ CONVERGE_CONFIG_REPO: CONFIG_REPO });
-    const probot = new Probot({
-      appId: 1,
-      privateKey,
-      secret: SECRET,
-      log: pino({ level: 'silent' }),
-      // A function, so that Probot's own throttle options (one write a second) cannot turn it back on.
-      Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false }, throttle: { ...(options.throttle as object | undefined), enabled: false } })),
-    });
-    await probot.load(convergeApp({ queues, env }));
-    const middleware = await probot.getNodeMiddleware({ log: pino({ level: 'silent' }) });
-    server = createServer((req, res) => {
-      void Promise.resolve(middleware(req, res)).then((handled) => {
-        if (!handled) res.writeHead(404).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
+    server = await startAppServer({ env: { CONVERGE_CONFIG_REPO: CONFIG_REPO } });
+    ({ redis, queues } = server);
   });
 
-  afterEach(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await queues.close();
-    redis.disconnect();
-    await deleteKeys(prefix);
-  });
+  afterEach(() => server.close());
 
-  async function deliver(name: string, payload: object, options: { id?: string; signature?: string | null } = {}) {
-    const body = JSON.stringify(payload);
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'x-github-event': name,
-      'x-github-delivery': options.id ?? randomUUID(),
-    };
-    if (options.signature !== null) headers['x-hub-signature-256'] = options.signature ?? sign(SECRET, body);
-    return fetch(url, { method: 'POST', headers, body });
-  }
+  const deliver = (name: string, payload: object, options: { id?: string; signature?: string | null } = {}) => server.deliver(name, payload, options);
+
 
   const jobs = async () => ({
     plan: await queues.plan.getJobs(['waiting', 'delayed', 'active']),
@@ -276,9 +230,11 @@ describe('webhook handlers', () => {
       expect(await onboarding()).toEqual([expect.objectContaining({ owner: 'acme', repo: CONFIG_REPO, reason: 'created' })]);
     });
 
-    it('ignores other repositories being created', async () => {
+    it('onboards no other repository being created (it gets a drift check instead)', async () => {
       await deliver('repository', example('repository', 'created', (p) => atRepo(p, 'acme', 'api')));
-      expect(await jobs()).toEqual({ plan: [], converge: [] });
+      const { plan, converge } = await jobs();
+      expect(plan).toEqual([]);
+      expect(converge.map((j) => j.name)).toEqual(['drift']);
     });
   });
 });

@@ -1,69 +1,26 @@
 /** The `pull_request_review` handler: validate, filter, enqueue an approval check; nothing else. */
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
-import pino from 'pino';
-import { Probot, ProbotOctokit } from 'probot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { convergeApp, type DeliveryOutcome } from '../../src/app/index.js';
-import { readEnv } from '../../src/env/app-env.js';
-import { createRedis } from '../../src/queue/connection.js';
-import { Queues } from '../../src/queue/queues.js';
+import { startAppServer, type AppServer } from '../support/app-server.js';
 import { installFakeGitHub } from '../support/fake-github/index.js';
-import { deleteKeys, REDIS_URL, testPrefix } from '../support/redis.js';
-import { atRepo, example, sign } from '../support/webhooks.js';
+import { atRepo, example } from '../support/webhooks.js';
 
-const SECRET = 'test-secret';
 const CONFIG_REPO = 'org-config';
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
 // The handler calls no GitHub API: any request fails the test.
 installFakeGitHub();
 
 describe('the pull_request_review handler', () => {
-  let prefix: string;
-  let redis: Redis;
-  let queues: Queues;
-  let server: Server;
-  let url: string;
-  const outcomes: DeliveryOutcome[] = [];
+  let server: AppServer;
+  let queues: AppServer['queues'];
+  let outcomes: AppServer['outcomes'];
 
   beforeEach(async () => {
-    prefix = testPrefix();
-    redis = createRedis({ url: REDIS_URL, cluster: false, role: 'producer' }) as Redis;
-    await redis.connect();
-    queues = new Queues(redis, prefix);
-    outcomes.length = 0;
-    const probot = new Probot({
-      appId: 1,
-      privateKey,
-      secret: SECRET,
-      log: pino({ level: 'silent' }),
-      Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false }, throttle: { ...(options.throttle as object | undefined), enabled: false } })),
-    });
-    await probot.load(convergeApp({ queues, env: readEnv({ CONVERGE_CONFIG_REPO: CONFIG_REPO }), onOutcome: (_id, _event, outcome) => outcomes.push(outcome) }));
-    const middleware = await probot.getNodeMiddleware({ log: pino({ level: 'silent' }) });
-    server = createServer((req, res) => {
-      void Promise.resolve(middleware(req, res)).then((handled) => {
-        if (!handled) res.writeHead(404).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
+    server = await startAppServer({ env: { CONVERGE_CONFIG_REPO: CONFIG_REPO } });
+    ({ queues, outcomes } = server);
   });
 
-  afterEach(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await queues.close();
-    redis.disconnect();
-    await deleteKeys(prefix);
-  });
+  afterEach(() => server.close());
 
-  async function deliver(payload: object) {
-    const body = JSON.stringify(payload);
-    const headers = { 'content-type': 'application/json', 'x-github-event': 'pull_request_review', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(SECRET, body) };
-    return fetch(url, { method: 'POST', headers, body });
-  }
+  const deliver = (payload: object) => server.deliver('pull_request_review', payload);
 
   const event = (action: 'submitted' | 'dismissed', adjust: (p: Record<string, any>) => void = () => {}) =>
     example('pull_request_review', action, (p) => {

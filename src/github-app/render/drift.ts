@@ -22,6 +22,7 @@ import {
   stateComment,
   stateOf,
 } from './drift-history.js';
+import { attributionLine, itemsComment, parseItems, type Attribution } from './drift-items.js';
 import { code, formatCount, link, plural, tableHeader, tableRow, text } from './markdown.js';
 import { renderFailure } from './plan.js';
 import { renderResults } from './results.js';
@@ -31,7 +32,7 @@ import type { CheckOutput, RenderContext } from './types.js';
 import { boundedJson, formatValue, isSensitivePath, looksSecret } from './values.js';
 
 export type DriftCategory = 'drifted' | 'extraneous' | 'missing';
-type DriftMode = 'report' | 'revert';
+type DriftMode = 'report' | 'revert' | 'adopt';
 
 /** Room kept for the marker line the issue sync puts first. */
 const BODY_BUDGET = OUTPUT_BUDGET - 1_000;
@@ -107,6 +108,15 @@ export interface DriftReportInput {
   previous?: string;
   /** When this run reports: history lines carry it. */
   now: Date;
+  /**
+   * Who changed which item, by resource key, from GitHub's events. An item without one keeps
+   * the one the issue showed while it is unchanged; else it was found by the full run.
+   */
+  attribution?: ReadonlyMap<string, Attribution>;
+  /** History lines this report adds on top of what appeared, changed and was resolved (reverts). */
+  events?: readonly string[];
+  /** A drift check of a few resources after GitHub's events, not a full run: the intro says so. */
+  byEvent?: boolean;
 }
 
 const modeOf = (drift: DriftReportInput['drift'], kind: string): DriftMode => drift.kinds[kind] ?? drift.mode;
@@ -136,10 +146,11 @@ function tracked(item: Item): TrackedItem {
 /** Everything the body says about its items but links and history: what decides an edit. */
 function contentHash(items: readonly Item[], trackedItems: readonly TrackedItem[], input: DriftReportInput): string {
   const parts = items.map((item, i) => {
+    const by = input.attribution?.get(trackedItems[i]!.key);
     const change = item.change;
     const mode = modeOf(input.drift, (change ?? item.failure).kind);
     const where = change?.source ? `${change.source.file}:${change.source.line}` : '';
-    return [trackedItems[i]!.key, trackedItems[i]!.hash, mode, where, change?.owners.join(',') ?? '', change?.blocked ?? '', change ? riskOf(change).level : ''].join('\u0000');
+    return [trackedItems[i]!.key, trackedItems[i]!.hash, mode, where, change?.owners.join(',') ?? '', change?.blocked ?? '', change ? riskOf(change).level : '', by ? `${by.by}@${by.at}` : ''].join('\u0000');
   });
   return shortHash([...parts, (input.defaultOwners ?? []).join(',')].join('\n'));
 }
@@ -198,6 +209,7 @@ function changeHead(change: Change, input: DriftReportInput, where: string | und
   const owners = ownersLine(change.owners.length > 0 ? change.owners : (input.defaultOwners ?? []));
   if (owners) meta.push(owners);
   head.push(meta.join(' · '));
+  head.push(attributionLine(input.attribution?.get(resourceKey(change)), input.now));
   if (risk.level !== 'routine') head.push(`${badge}**${risk.level === 'destructive' ? 'Destructive' : 'Sensitive'} to revert:** ${text(risk.reason, 400)}`);
   return head;
 }
@@ -245,19 +257,38 @@ function ordered(input: DriftReportInput): Item[] {
 }
 
 /**
+ * Who changed each item: this report's attribution, else what the issue showed for an item
+ * whose report is unchanged (the same change, still there), else nobody (the full run found it).
+ */
+function carriedAttribution(input: DriftReportInput, trackedItems: readonly TrackedItem[]): Map<string, Attribution> {
+  const out = new Map<string, Attribution>();
+  const previous = parseItems(input.previous)?.attribution;
+  const hashes = parseState(input.previous)?.items;
+  for (const item of trackedItems) {
+    const given = input.attribution?.get(item.key);
+    const carried = previous?.get(item.key);
+    if (given) out.set(item.key, given);
+    else if (carried && hashes?.get(item.key) === item.hash) out.set(item.key, carried);
+  }
+  return out;
+}
+
+/**
  * A drift issue's body within the byte budget: the counts, each item with how to resolve it,
  * the history, and the hidden state the next run compares against. When the items, and all
  * the body says about them, are those of `previous`, `previous` comes back unchanged.
  */
-export function renderDriftReport(input: DriftReportInput): string {
-  const items = ordered(input);
+export function renderDriftReport(given: DriftReportInput): string {
+  const items = ordered(given);
   const trackedItems = items.map(tracked);
+  const input = { ...given, attribution: carriedAttribution(given, trackedItems) };
   const state: DriftState = stateOf(trackedItems, contentHash(items, trackedItems, input));
   const previousState = parseState(input.previous);
-  const events = newEvents(previousState, trackedItems, input.now);
+  const events = [...(input.events ?? []), ...newEvents(previousState, trackedItems, input.now)];
   if (input.previous !== undefined && previousState?.content === state.content && events.length === 0) return input.previous;
 
-  const tail = [historySection([...events, ...parseHistory(input.previous)]), stateComment(state)].filter(Boolean).join('\n\n');
+  const kept = itemsComment({ changes: [...input.changes], readFailures: [...(input.readFailures ?? [])], attribution: input.attribution });
+  const tail = [historySection([...events, ...parseHistory(input.previous)]), [stateComment(state), kept].filter(Boolean).join('\n')].filter(Boolean).join('\n\n');
   const out = new BlockWriter(BODY_BUDGET);
   const total = items.length;
   out.add(`**${plural(total, 'item')}:** ${itemCounts(input.changes, input.readFailures ?? [])}`);
@@ -265,7 +296,8 @@ export function renderDriftReport(input: DriftReportInput): string {
   const commit = link(code(input.run.sha.slice(0, 7), 40), input.run.commitUrl);
   const found = input.changes.length > 0 ? 'The live state differs from the configuration.' : 'The live state could not be read.';
   // Only a body that changed is rendered (see above), so "last changed" is this run.
-  out.add(`${found} Last changed ${formatWhen(input.now)} by the ${run} at ${commit}. Each full run edits this issue in place and closes it once nothing is left.`);
+  const by = input.byEvent ? `a drift check after GitHub reported a change, against ${commit}` : `the ${run} at ${commit}`;
+  out.add(`${found} Last changed ${formatWhen(input.now)} by ${by}. Each full run and drift check edits this issue in place and closes it once nothing is left.`);
   appendSections(
     out,
     items,
