@@ -36,6 +36,7 @@ const PARTS: Part[] = [
   { name: 'queue', file: 'parts/queue.ts', limitMs: { smoke: 30_000, full: 120_000 }, section: '5. Queue throughput' },
   { name: 'hostile', file: 'parts/hostile.ts', limitMs: { smoke: 120_000, full: 120_000 }, section: '6. Hostile input' },
   // 1,000 writes per endpoint at GitHub's 180 a minute take about 5.6 minutes.
+  { name: 'events', file: 'parts/drift-events.ts', limitMs: { smoke: 120_000, full: 180_000 }, section: '8. Drift from events' },
   { name: 'writes', file: 'parts/write-pace.ts', limitMs: { smoke: 60_000, full: 900_000 }, section: '7. Write pacing' },
 ];
 
