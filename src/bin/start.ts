@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { run } from 'probot';
 import { convergeApp } from '../app/index.js';
 import { ConfigurationError } from '../core/errors.js';
-import { createAppProbot, createLogger, isRegistered, readProbotSettings, verifyAppCredentials } from '../github-app/probot.js';
+import { createAppProbot, createLogger, flushLogs, isRegistered, readProbotSettings, verifyAppCredentials } from '../github-app/probot.js';
 import { RedisWritePacer } from '../providers/github/index.js';
 import { createRegistry } from '../providers/index.js';
 import { connectRedis } from '../queue/connection.js';
@@ -154,6 +154,7 @@ async function start(role: Role): Promise<void> {
       // Last started, first stopped: workers finish before their Redis connection closes.
       for (const s of stops.reverse()) await s();
       log?.info({ signal }, 'stopped');
+      await flushLogs();
       process.exit(0);
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));

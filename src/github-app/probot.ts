@@ -48,6 +48,16 @@ export function isRegistered(settings: ProbotSettings): settings is ProbotSettin
   return settings.appId !== undefined && settings.privateKey !== undefined;
 }
 
+let flushing: (() => Promise<void>) | undefined;
+
+/**
+ * Before `process.exit`: waits until every line logged so far is written. The log goes through
+ * a transform stream, so a line logged just before exiting would otherwise be lost.
+ */
+export async function flushLogs(): Promise<void> {
+  await flushing?.();
+}
+
 /**
  * Probot's logger: LOG_LEVEL, LOG_FORMAT (json, or pretty for a terminal; json when unset
  * and NODE_ENV=production), LOG_LEVEL_IN_STRING, LOG_MESSAGE_KEY and SENTRY_DSN, as in Probot.
@@ -59,7 +69,16 @@ export async function createLogger(env: Env = process.env): Promise<Logger> {
     logLevelInString: env.LOG_LEVEL_IN_STRING === 'true',
     ...(env.SENTRY_DSN ? { sentryDsn: env.SENTRY_DSN } : {}),
   });
-  transform.pipe(pino.destination(1) as unknown as NodeJS.WritableStream);
+  const destination = pino.destination(1);
+  transform.pipe(destination as unknown as NodeJS.WritableStream);
+  flushing = () =>
+    new Promise<void>((resolve) => {
+      // Ending the transform ends the destination once every line went through it.
+      const done = () => resolve();
+      destination.once('close', done);
+      setTimeout(done, 2000).unref();
+      transform.end();
+    });
   return pino({ level: env.LOG_LEVEL || 'info', name: 'converge', messageKey: env.LOG_MESSAGE_KEY || 'msg' }, transform);
 }
 
