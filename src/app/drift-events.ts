@@ -14,6 +14,8 @@ export interface DriftTouch {
   org: string;
   /** Resource keys (`github.label/api/bug`), the default target's. */
   keys: string[];
+  /** The repositories it names (a rename: both names), whose next full run must read them again. */
+  repos: string[];
   /** The event's sender: who changed it. */
   sender: { login: string; type: string };
   /** When it changed (ISO 8601): the payload's own time where it carries one, else the delivery's. */
@@ -80,8 +82,8 @@ export function driftTouch(event: string, action: string, payload: unknown, rece
   const common = parsePayload(event, Common, payload);
   const base = { sender: common.sender, at: receivedAt.toISOString(), event: name };
   const orgOf = (repo?: z.infer<typeof Repo>) => common.organization?.login ?? repo?.owner.login;
-  const touch = (org: string | undefined, keys: Array<string | undefined>, url?: string): DriftTouch | undefined =>
-    org === undefined ? undefined : { ...base, org, keys: unique(keys), ...(url ? { url } : {}) };
+  const touch = (org: string | undefined, keys: Array<string | undefined>, url?: string, repos: Array<string | undefined> = []): DriftTouch | undefined =>
+    org === undefined ? undefined : { ...base, org, keys: unique(keys), repos: unique(repos), ...(url ? { url } : {}) };
 
   switch (event) {
     case 'repository': {
@@ -89,18 +91,18 @@ export function driftTouch(event: string, action: string, payload: unknown, rece
       const from = changes?.repository?.name?.from;
       // updated_at is when the repository's settings last changed: this edit.
       const at = repo.updated_at && !Number.isNaN(Date.parse(repo.updated_at)) ? new Date(repo.updated_at).toISOString() : base.at;
-      const out = touch(orgOf(repo), [`github.repository/${repo.name}`, from === undefined ? undefined : `github.repository/${from}`], repo.html_url);
+      const out = touch(orgOf(repo), [`github.repository/${repo.name}`, from === undefined ? undefined : `github.repository/${from}`], repo.html_url, [repo.name, from]);
       return out && { ...out, at };
     }
     case 'label': {
       const { repository: repo, label, changes } = parsePayload(event, LabelEvent, payload);
       const from = changes?.name?.from;
-      return touch(orgOf(repo), [`github.label/${repo.name}/${label.name}`, from === undefined ? undefined : `github.label/${repo.name}/${from}`], repo.html_url && `${repo.html_url}/labels`);
+      return touch(orgOf(repo), [`github.label/${repo.name}/${label.name}`, from === undefined ? undefined : `github.label/${repo.name}/${from}`], repo.html_url && `${repo.html_url}/labels`, [repo.name]);
     }
     case 'team': {
       const { team, repository: repo } = parsePayload(event, TeamEvent, payload);
       const grant = repo ? `github.team-repository/${team.slug}/${repo.name}` : undefined;
-      return touch(orgOf(repo), [`github.team/${team.slug}`, grant], team.html_url);
+      return touch(orgOf(repo), [`github.team/${team.slug}`, grant], team.html_url, [repo?.name]);
     }
     case 'membership': {
       const { team, scope } = parsePayload(event, MembershipEvent, payload);
@@ -110,7 +112,7 @@ export function driftTouch(event: string, action: string, payload: unknown, rece
     }
     case 'member': {
       const { repository: repo, member } = parsePayload(event, MemberEvent, payload);
-      return touch(orgOf(repo), [`github.collaborator/${repo.name}/${member.login}`], repo.html_url && `${repo.html_url}/settings/access`);
+      return touch(orgOf(repo), [`github.collaborator/${repo.name}/${member.login}`], repo.html_url && `${repo.html_url}/settings/access`, [repo.name]);
     }
     case 'organization': {
       const { membership } = parsePayload(event, OrgMemberEvent, payload);
@@ -119,13 +121,13 @@ export function driftTouch(event: string, action: string, payload: unknown, rece
     }
     case 'branch_protection_rule': {
       const { repository: repo, rule } = parsePayload(event, ProtectionEvent, payload);
-      return touch(orgOf(repo), [`github.branch-protection/${repo.name}/${rule.name}`], repo.html_url && `${repo.html_url}/settings/branches`);
+      return touch(orgOf(repo), [`github.branch-protection/${repo.name}/${rule.name}`], repo.html_url && `${repo.html_url}/settings/branches`, [repo.name]);
     }
     case 'repository_ruleset': {
       const { repository: repo, repository_ruleset: ruleset, changes } = parsePayload(event, RulesetEvent, payload);
       const from = changes?.name?.from;
       const key = (n: string) => (ruleset.source_type === 'Organization' || !repo ? `github.org-ruleset/${n}` : `github.ruleset/${repo.name}/${n}`);
-      return touch(orgOf(repo), [key(ruleset.name), from === undefined ? undefined : key(from)], repo?.html_url && `${repo.html_url}/rules`);
+      return touch(orgOf(repo), [key(ruleset.name), from === undefined ? undefined : key(from)], repo?.html_url && `${repo.html_url}/rules`, [repo?.name]);
     }
     default:
       return undefined;

@@ -36,7 +36,10 @@ export function driftHandler(options: DriftHandlerOptions): (context: Context, n
     const repo = eventRepository(context.payload);
     if (repo !== undefined && options.configRepos.matches(repo)) return undefined;
     const touch = driftTouch(name, action, context.payload, now());
-    if (!touch || touch.keys.length === 0) return ignored('no managed resource named');
+    if (!touch) return ignored('no managed resource named');
+    // Whoever sent it, Converge's bot included: events flow, and what they name was changed since any full run read it.
+    await options.queues.eventSeen(touch.org, touch.repos);
+    if (touch.keys.length === 0) return ignored('no managed resource named');
     const slug = await options.appSlug?.();
     if (touch.sender.type === 'Bot' && slug !== undefined && touch.sender.login.toLowerCase() === `${slug.toLowerCase()}[bot]`) return ignored("the app's own change");
     const names = options.configRepos.names;

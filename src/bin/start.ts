@@ -3,20 +3,16 @@ import { run } from 'probot';
 import { convergeApp } from '../app/index.js';
 import { ConfigurationError } from '../core/errors.js';
 import { createAppProbot, createLogger, flushLogs, isRegistered, readProbotSettings, verifyAppCredentials } from '../github-app/probot.js';
-import { RedisWritePacer } from '../providers/github/index.js';
 import { createRegistry } from '../providers/index.js';
 import { connectRedis } from '../queue/connection.js';
-import { RedisProgressStore } from '../queue/progress-store.js';
-import { RedisSnapshotCache } from '../queue/snapshot-cache.js';
 import { Queues } from '../queue/queues.js';
-import { syncSchedule } from '../queue/schedules.js';
 import { readEnv } from '../env/app-env.js';
 import { startWebServer } from '../web/server.js';
 import { createOpsHandler, redisReady, startOpsServer, watchQueues, webhookDeliveries } from '../ops/index.js';
 import { catchUpOnStart } from '../worker/catch-up.js';
 import { processFullRunJob } from '../worker/full-run-job.js';
-import { ModelCache } from '../worker/model-cache.js';
 import { startWorkers } from '../worker/index.js';
+import { processWorkerContext } from '../worker/process-context.js';
 
 type Role = 'all' | 'web' | 'worker';
 type Stop = () => Promise<void>;
@@ -65,24 +61,16 @@ async function main(role: Role, log: Logger): Promise<Stop[]> {
     stops.push(() => producer.close());
     const registry = createRegistry();
     const workers = startWorkers(
-      {
+      processWorkerContext({
         auth: (installationId) => probot.auth(installationId),
+        appId: settings.appId,
         registry,
         env,
         processEnv: process.env,
         log: log.child({ role: 'worker' }),
-        onRepoConfig: (job, config) => syncSchedule(producer.converge, job, config),
-        // Progress counts only this app's own apply check runs; without any, a full run catches up.
-        appId: settings.appId,
-        enqueueFullRun: (job) => producer.enqueueFullRun(job),
-        enqueueOnboarding: (job) => producer.enqueueOnboarding(job),
-        // Write spacing per org holds across every worker process.
-        githubShared: { pacer: new RedisWritePacer(redis) },
-        // Shared too: a snapshot one worker fetched, and where the last convergence got to.
-        snapshots: new RedisSnapshotCache(redis, { prefix: env.CONVERGE_QUEUE_PREFIX }),
-        progress: new RedisProgressStore(redis, env.CONVERGE_QUEUE_PREFIX),
-        models: new ModelCache(registry),
-      },
+        redis,
+        producer,
+      }),
       {
         connection: redis,
         prefix: env.CONVERGE_QUEUE_PREFIX,

@@ -90,6 +90,6 @@ export function loadRepoConfig(files: ConfigFiles, registry: Registry, diagnosti
   const schedule = checkSchedule(parsed, doc);
   diagnostics.push(...schedule);
   // Whatever happens to this model, an unschedulable pattern never reaches the scheduler.
-  const config = schedule.length > 0 ? { ...parsed, schedule: { enabled: parsed.schedule.enabled } } : parsed;
+  const config = schedule.length > 0 ? { ...parsed, schedule: { enabled: parsed.schedule.enabled, everyDaysWithEvents: parsed.schedule.everyDaysWithEvents } } : parsed;
   return { config, targets, valid: !diagnostics.some((d) => d.location?.file === REPO_CONFIG_FILE) };
 }

@@ -118,8 +118,14 @@ export const RepoConfig = z.strictObject({
       /** Cron expression for the full drift run (UTC); jittered per config repo when absent. */
       fullRun: z.string().min(1).optional(),
       enabled: z.boolean().default(true),
+      /**
+       * Without `fullRun`: while GitHub's events for the org are flowing (one arrived in the
+       * last 24 hours), the daily full run runs only every this many days, since events find
+       * drift within seconds. A `fullRun` cron always runs as written.
+       */
+      everyDaysWithEvents: z.number().int().min(1).max(31).default(7),
     })
-    .default({ enabled: true }),
+    .default({ enabled: true, everyDaysWithEvents: 7 }),
   drift: z
     .strictObject({
       mode: DriftMode.default('report'),

@@ -46,6 +46,11 @@ export const AppEnv = z.object({
   CONVERGE_DRIFT_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   /** Reverts of one resource by events within an hour past which the drift job only reports it. */
   CONVERGE_DRIFT_MAX_REVERTS_PER_HOUR: z.coerce.number().int().min(0).max(1000).default(5),
+  /**
+   * How long what a full run read of a repository stands in for reading it again, when nothing
+   * says it changed (warm full runs). Past it the repository is read again. 0: every full run reads everything.
+   */
+  CONVERGE_FULL_RUN_REUSE_HOURS: z.coerce.number().int().min(0).max(720).default(168),
 });
 export type AppEnv = z.infer<typeof AppEnv>;
 

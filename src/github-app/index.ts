@@ -8,7 +8,7 @@ export { appGitHubError, statusOf } from './errors.js';
 export { checkRunUrl, PendingCheckRun, updateCheckRun, type CheckResult, type CheckRunSpec } from './check-runs.js';
 export { commentOn, fetchComment, upsertComment, type FetchedComment } from './comments.js';
 export { syncDriftIssues, type DriftIssueOutcome, type DriftReport } from './drift-issues.js';
-export { listInstallations, repositoryInstallation, type Installation } from './installations.js';
+export { installationEvents, listInstallations, repositoryInstallation, type Installation } from './installations.js';
 export { compareCommits, type CommitRef, type ComparedFile, type Comparison } from './compare.js';
 export { findLastConverged, type LastConverged, type ProgressStore } from './progress.js';
 export { defaultBranchFile, defaultBranchHead, repositoryPermission, type BranchHead, type MergedPull } from './repository.js';

@@ -28,3 +28,25 @@ export async function repositoryInstallation(app: GitHubClient, ref: RepoRef): P
     throw thrown;
   }
 }
+
+/**
+ * The events each installation is subscribed to, asked of GitHub as the app (not counted
+ * against the installation's rate limit) and remembered for `ttlMs`. A failure is logged and
+ * answers undefined (unknown), and is asked again next time.
+ */
+export function installationEvents(app: () => Promise<GitHubClient>, ttlMs: number, onError: (error: unknown) => void): (installationId: number) => Promise<ReadonlySet<string> | undefined> {
+  const known = new Map<number, { at: number; events: ReadonlySet<string> }>();
+  return async (installationId) => {
+    const hit = known.get(installationId);
+    if (hit && Date.now() - hit.at < ttlMs) return hit.events;
+    try {
+      const { data } = await (await app()).rest.apps.getInstallation({ installation_id: installationId });
+      const events = new Set(data.events);
+      known.set(installationId, { at: Date.now(), events });
+      return events;
+    } catch (error) {
+      onError(error);
+      return undefined;
+    }
+  };
+}

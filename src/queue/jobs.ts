@@ -45,6 +45,12 @@ export interface FullRunJob extends RepoJob {
   overrideMaxUpdates?: boolean;
   reason: 'schedule' | 'manual';
   /**
+   * Set by the scheduler when converge.yml names no `schedule.fullRun` (the default daily
+   * cron): the job may then be skipped while events flow, without reading converge.yml. A
+   * scheduler written before this field existed runs daily, as it did.
+   */
+  defaultSchedule?: { everyDaysWithEvents: number };
+  /**
    * The `/converge full-run` comment that asked (in the config repo). The worker fetches it
    * by id and takes the command and its author from GitHub's answer, then checks that the
    * author is an admin of the config repo. A manual job naming a requester without a comment

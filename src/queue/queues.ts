@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { RedisConnection } from './connection.js';
 import { DriftMarks, type DriftMark } from './drift-marks.js';
+import { OrgActivity } from './org-activity.js';
 import { APPROVALS_QUEUE, CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type AdoptJob, type ApprovalsJob, type ConvergeJob, type DriftJob, type FullRunJob, type OnboardJob, type PlanJob } from './jobs.js';
 
 const retained = { removeOnComplete: { count: 1000, age: 7 * 24 * 3600 }, removeOnFail: { count: 5000 } } as const;
@@ -20,9 +21,12 @@ export class Queues {
   readonly approvals: Queue<ApprovalsJob>;
   readonly converge: Queue<ConvergeJob | FullRunJob | OnboardJob | AdoptJob | DriftJob>;
   private readonly driftMarks: DriftMarks;
+  /** What events said happened in each org: full runs read it (org-activity.ts). */
+  readonly activity: OrgActivity;
 
   constructor(connection: RedisConnection, prefix: string) {
     this.driftMarks = new DriftMarks(connection, prefix);
+    this.activity = new OrgActivity(connection, prefix);
     this.plan = new Queue<PlanJob>(PLAN_QUEUE, { connection, prefix });
     this.approvals = new Queue<ApprovalsJob>(APPROVALS_QUEUE, { connection, prefix });
     this.converge = new Queue<ConvergeJob | FullRunJob | OnboardJob | AdoptJob | DriftJob>(CONVERGE_QUEUE, { connection, prefix });
@@ -104,6 +108,11 @@ export class Queues {
    * the window adds its keys to the marks and finds that job waiting: one job per config repo
    * per window, whatever the burst. An event while the job runs gets one more job after it.
    */
+  /** An event for the org arrived, naming these repositories (org-activity.ts). */
+  async eventSeen(org: string, repos: readonly string[]): Promise<void> {
+    await this.activity.eventSeen(org, repos);
+  }
+
   async enqueueDrift(job: DriftJob, keys: readonly string[], mark: DriftMark, debounceMs: number): Promise<void> {
     await this.driftMarks.add(job, keys, mark);
     await this.converge.add('drift', job, {

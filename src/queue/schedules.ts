@@ -23,6 +23,13 @@ export async function syncSchedule(queue: Queue<ConvergeJob | FullRunJob>, job: 
     await queue.removeJobScheduler(id);
     return;
   }
-  const data: FullRunJob = { installationId: job.installationId, owner: job.owner, repo: job.repo, reason: 'schedule' };
+  const data: FullRunJob = {
+    installationId: job.installationId,
+    owner: job.owner,
+    repo: job.repo,
+    reason: 'schedule',
+    // Only the default cron may be thinned out while events flow; a cron the admin wrote runs as written.
+    ...(config.schedule.fullRun === undefined ? { defaultSchedule: { everyDaysWithEvents: config.schedule.everyDaysWithEvents } } : {}),
+  };
   await queue.upsertJobScheduler(id, { pattern: fullRunCron(job, config), tz: 'UTC' }, { name: 'full-run', data });
 }

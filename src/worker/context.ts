@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { RepoConfig } from '../config/schema.js';
 import type { Registry } from '../core/registry.js';
 import type { FullRunJob, OnboardJob, RepoJob } from '../queue/jobs.js';
+import type { FullRunRecord } from '../queue/full-run-record.js';
+import type { OrgActivity } from '../queue/org-activity.js';
 import type { GitHubClient } from '../github-app/client.js';
 import type { ProgressStore, SnapshotCache } from '../github-app/index.js';
 import type { ProviderDeps } from '../providers/deps.js';
@@ -23,24 +25,33 @@ export interface WorkerContext {
   /** Called with each config repo's settings after a convergence loads them (schedules). */
   onRepoConfig?(job: RepoJob, config: RepoConfig): Promise<void>;
   /** Shared across the process (and, through Redis, across processes): write pacing, ETag bodies. */
-  githubShared?: Pick<NonNullable<ProviderDeps['github']>, 'pacer' | 'etagCache'>;
+  githubShared?: Pick<NonNullable<ProviderDeps['github']>, 'pacer' | 'etagCache' | 'liveRecords'>;
   /** Config repo snapshots by tree, shared across processes through Redis; none: every snapshot is fetched. */
   snapshots?: SnapshotCache;
   /** Models loaded by this process, by tree; none: every job loads its models. */
   models?: ModelCache;
   /** The last converged commit per config repo, as a hint; none: it is looked for in the history each time. */
   progress?: ProgressStore;
+  /** When each org's last event arrived; none (or no `fullRuns`): no scheduled full run is skipped. */
+  activity?: Pick<OrgActivity, 'lastEventAt'>;
+  /** The last finished full run per config repo, which scheduled runs read while events flow. */
+  fullRuns?: Pick<FullRunRecord, 'finished' | 'lastFinishedAt'>;
   /** The app's id: only its own apply check runs count as progress. Default: APP_ID from processEnv. */
   appId?: number;
+  /**
+   * The events an installation is subscribed to, as GitHub says (app-authenticated); undefined
+   * when unknown. A warm full run trusts what it recorded only for kinds whose events arrive.
+   */
+  installationEvents?(installationId: number): Promise<ReadonlySet<string> | undefined>;
   /** Enqueue a full run (a convergence that found no converged commit asks for one to prune). */
   enqueueFullRun?(job: FullRunJob): Promise<void>;
   /** Enqueue the onboarding check (a convergence that found the config repo empty asks for one). */
   enqueueOnboarding?(job: OnboardJob): Promise<void>;
 }
 
-export function providerDeps(context: WorkerContext, client: GitHubClient, owner: string, log: Logger): ProviderDeps {
+export function providerDeps(context: WorkerContext, client: GitHubClient, owner: string, log: Logger, github: Partial<NonNullable<ProviderDeps['github']>> = {}): ProviderDeps {
   return {
-    github: { writeSpacingMs: context.env.CONVERGE_WRITE_SPACING_MS, ...context.githubShared, client, owner },
+    github: { writeSpacingMs: context.env.CONVERGE_WRITE_SPACING_MS, ...context.githubShared, ...github, client, owner },
     env: context.processEnv,
     log,
   };

@@ -13,6 +13,7 @@ import { modelOf, providerDeps, type WorkerContext } from './context.js';
 import { adoptIntoPullRequest, type AdoptPullOutcome } from './adopt-job.js';
 import { authorizeFullRun, replyInvalidConfig } from './full-run-auth.js';
 import { checkRunProgress } from './full-run-progress.js';
+import { liveReuse, notDueYet } from './full-run-pacing.js';
 import { withCheckRun } from './job-skeleton.js';
 import { failingKeys, type JobReport } from './job-report.js';
 
@@ -22,7 +23,7 @@ export interface FullRunOutcome extends JobReport {
   drifted: number;
   reverted: ChangeResult[];
   issues: DriftIssueOutcome;
-  skipped?: 'not-admin' | 'unverified' | 'invalid-config' | 'no-config';
+  skipped?: 'not-admin' | 'unverified' | 'invalid-config' | 'no-config' | 'events-flowing';
   /** Drift of kinds in `adopt` mode: the adopt PR opened or updated for it. */
   adopt?: AdoptPullOutcome;
 }
@@ -60,6 +61,17 @@ function driftReports(base: ReportBase, remaining: Change[], readFailures: reado
  * Each run leaves a check run on the config repo head with what it found and reverted.
  */
 export async function processFullRunJob(job: FullRunJob, context: WorkerContext): Promise<FullRunOutcome> {
+  const startedAt = Date.now();
+  // Before any request to GitHub: a scheduled run that is not due costs nothing.
+  const notDue = await notDueYet(job, context, startedAt);
+  if (notDue) {
+    const at = (ms: number) => new Date(ms).toISOString();
+    context.log.info(
+      { lastEventAt: at(notDue.lastEventAt), lastRunAt: at(notDue.lastRunAt), everyDaysWithEvents: job.defaultSchedule?.everyDaysWithEvents, dueAt: at(notDue.dueAt) },
+      'scheduled full run skipped: events are flowing and the last full run is recent',
+    );
+    return { headSha: '', drifted: 0, reverted: [], issues: noIssues, skipped: 'events-flowing' };
+  }
   const ref = { owner: job.owner, repo: job.repo };
   const client = await context.auth(job.installationId);
   // Before anything is read: a request by comment runs only once GitHub confirms an admin made it.
@@ -128,7 +140,7 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
             head,
             changed: 'all',
             full: true,
-            deps: providerDeps(context, client, job.owner, log),
+            deps: providerDeps(context, client, job.owner, log, await liveReuse(job, context)),
             footprint: footprintFor(head, context, ref, others, { full: true }),
             ...(job.overrideMaxDeletions ? { overrideMaxDeletions: true } : {}),
             ...(job.overrideMaxUpdates ? { overrideMaxUpdates: true } : {}),
@@ -187,6 +199,11 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
         }),
         after: async () => {
           log.info({ drifted: remaining.length, reverted: revertedKeys.size, ...issues }, 'full run finished');
+          // Held, the drift issues were left as they were: the next scheduled run stays due.
+          if (!hold) {
+            // The check run already says the run finished: a record not written only makes the next scheduled run due.
+            await context.fullRuns?.finished(job, startedAt).catch((error: unknown) => log.warn({ err: error }, 'could not record the finished full run'));
+          }
           if (authorization.replyIn) {
             await commentOn(client, ref, authorization.replyIn, `Full run finished at ${headSha.slice(0, 7)}: ${result.title}.`);
           }

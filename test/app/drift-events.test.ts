@@ -16,6 +16,7 @@ describe('drift event mapping', () => {
     expect(out).toEqual({
       org: 'Octocoders',
       keys: ['github.repository/api'],
+      repos: ['api'],
       sender: { login: 'alice', type: 'User' },
       at: '2026-12-03T11:57:00.000Z',
       url: 'https://github.com/Octocoders/Hello-World',
@@ -29,6 +30,8 @@ describe('drift event mapping', () => {
       p.changes = { repository: { name: { from: 'api' } } };
     });
     expect(out?.keys).toEqual(['github.repository/api-v2', 'github.repository/api']);
+    // The next full run reads both names again.
+    expect(out?.repos).toEqual(['api-v2', 'api']);
   });
 
   it('maps labels, collaborators, protection rules and team repository grants under their repository', () => {

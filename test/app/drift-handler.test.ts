@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DriftMarks } from '../../src/queue/drift-marks.js';
+import { OrgActivity } from '../../src/queue/org-activity.js';
 import { startAppServer, type AppServer } from '../support/app-server.js';
 import { installFakeGitHub } from '../support/fake-github/index.js';
 import { atRepo, example } from '../support/webhooks.js';
@@ -64,6 +65,14 @@ describe('drift event handlers', () => {
     expect(await driftJobs()).toEqual([]);
     await deliver('repository', edited('api', 'renovate[bot]', 'Bot'));
     expect(await driftJobs()).toHaveLength(1);
+  });
+
+  it("records every event's repositories for the next full run, the echo of its own writes included", async () => {
+    const activity = new OrgActivity(server.redis, server.prefix);
+    await deliver('repository', edited('api', 'converge[bot]', 'Bot'));
+    await deliver('label', example('label', 'edited', (p) => (atRepo(p, 'acme', 'Web'), (p.label.name = 'bug'))));
+    expect([...(await activity.changedSince('acme', 0)).keys()].sort()).toEqual(['api', 'web']);
+    expect(await activity.lastEventAt('acme')).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('leaves events on the config repo itself to the app: an edit is ignored, a creation still onboards', async () => {

@@ -44,6 +44,7 @@ export { RedisWritePacer } from './redis-pacer.js';
 export { GitHubSettings } from './settings.js';
 export { statusOf, toGitHubError } from './shared/errors.js';
 export { LruEtagCache, type CachedResponse, type EtagCache } from './shared/etag-cache.js';
+export type { LiveRecord, LiveRecordStore, LiveReuse } from './shared/live-records.js';
 export type { Reference } from './shared/references.js';
 
 /**
@@ -101,7 +102,17 @@ export function createGitHubProvider(options: GitHubProviderOptions = {}): Provi
       });
       const log = deps.log.child({ provider: 'github', org, target: target.name });
       return new GitHubSession(
-        { api, org, target: target.name, log, readConcurrency: settings.readConcurrency, repositoryIds: new Map(), lookups: new Lookups(api), inFlight: new Map() },
+        {
+          api,
+          org,
+          target: target.name,
+          log,
+          readConcurrency: settings.readConcurrency,
+          repositoryIds: new Map(),
+          lookups: new Lookups(api),
+          inFlight: new Map(),
+          ...(github.liveRecords ? { live: { store: github.liveRecords, ...(github.reuseLive ? { reuse: github.reuseLive } : {}) } } : {}),
+        },
         githubKinds,
         githubBulkReaders,
       );

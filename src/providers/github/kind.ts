@@ -3,6 +3,7 @@ import type { Change } from '../../core/plan-types.js';
 import type { ReadAllResult, ReadResult, ResourceKind } from '../../core/provider.js';
 import type { DesiredResource, ResourceRef } from '../../core/resource.js';
 import type { GitHubApi } from './shared/api.js';
+import type { LiveRecordStore, LiveReuse } from './shared/live-records.js';
 import type { Lookups } from './shared/lookups.js';
 import type { Reference } from './shared/references.js';
 
@@ -26,6 +27,8 @@ export interface GitHubContext {
    * it depends on within the same step (a team created together with its parent).
    */
   inFlight: Map<string, Promise<unknown>>;
+  /** What bulk reads saw, per repository, and when a warm read may reuse it (live-records.ts). */
+  live?: { store: LiveRecordStore; reuse?: LiveReuse };
 }
 
 /**

@@ -7,6 +7,13 @@ import { readFailure, toGitHubError } from './shared/errors.js';
 import type { BulkReader, GitHubContext, GitHubKind } from './kind.js';
 import { validateResources } from './validate.js';
 import { pushTo } from '../../core/collections.js';
+import { recordedRepository } from './shared/live-records.js';
+
+/** The repositories whose live records a change invalidates: a rename, both names. */
+function changedRepositories(change: Change): string[] {
+  const names = [change.name, ...(change.fromName !== undefined ? [change.fromName] : [])];
+  return [...new Set(names.map((name) => recordedRepository(change.kind, name)).filter((r): r is string => r !== undefined))];
+}
 
 /** The github provider bound to one org for one job: dispatches to kinds, maps errors. */
 export class GitHubSession implements ProviderSession {
@@ -68,6 +75,9 @@ export class GitHubSession implements ProviderSession {
   async apply(change: Change): Promise<void> {
     const kind = this.kinds.get(change.kind);
     if (!kind) throw new ConfigurationError(`the github provider has no kind ${change.kind}.`, { resource: resourceKey(change) });
+    // Before the write, so that even one that fails half-way makes the next bulk read look again.
+    const repos = changedRepositories(change);
+    if (repos.length > 0) await this.ctx.live?.store.reposChanged(this.ctx.org, repos);
     try {
       await kind.apply(change, this.ctx);
     } catch (error) {

@@ -29,7 +29,7 @@ function installationJson(world: World): Record<string, unknown> {
     target_id: orgActor(world.org).id,
     target_type: 'Organization',
     permissions: PERMISSIONS,
-    events: ['check_run', 'check_suite', 'pull_request', 'push'],
+    events: [...world.installationEvents],
     created_at: '2024-01-01T00:00:00Z',
     updated_at: '2024-01-01T00:00:00Z',
     single_file_name: null,
@@ -72,7 +72,7 @@ function appJson(world: World): Record<string, unknown> {
     created_at: '2024-01-01T00:00:00Z',
     updated_at: '2024-01-01T00:00:00Z',
     permissions: PERMISSIONS,
-    events: ['check_run', 'check_suite', 'pull_request', 'push'],
+    events: [...world.installationEvents],
   };
 }
 

@@ -3,6 +3,8 @@
  * area. Stores hold plain records keyed for O(1) lookup and render GitHub's JSON on demand,
  * so a 5,000-repository org costs nothing per request beyond the page it answers.
  */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import type { OpenApiSpecName } from '../openapi.js';
 import { ProtectionStore } from './branch-protection.js';
 import { CheckStore } from './checks.js';
@@ -19,6 +21,9 @@ import { TeamStore } from './teams.js';
 import { UserStore } from './users.js';
 import { VariableStore } from './variables.js';
 
+/** The events app.yml subscribes the app to. */
+const APP_EVENTS: readonly string[] = (parse(readFileSync(new URL('../../../app.yml', import.meta.url), 'utf8')) as { default_events: string[] }).default_events;
+
 export interface FakeGitHubOptions {
   /** REST base URL; `https://ghe.example.com/api/v3` fakes GitHub Enterprise Server. */
   baseUrl?: string;
@@ -28,6 +33,11 @@ export interface FakeGitHubOptions {
   /** The app's slug; it acts as `<slug>[bot]`. Default `converge`. */
   appSlug?: string;
   appId?: number;
+  /**
+   * The events the installation is subscribed to (`GET /app/installations/{id}`). Default:
+   * app.yml's `default_events`, as an installation of the shipped registration has them.
+   */
+  installationEvents?: string[];
   /** Delay every response by this many milliseconds (benchmarks). */
   latencyMs?: number;
   /** Which published description requests are checked against; GHE URLs default to GHES. */
@@ -91,6 +101,7 @@ export class World {
   readonly appId: number;
   readonly appSlug: string;
   readonly appPublicKey: string | undefined;
+  installationEvents: string[];
   readonly bot: Actor;
   private tick = 0;
   private id = 1000;
@@ -117,6 +128,7 @@ export class World {
     this.appId = options.appId ?? 1;
     this.appSlug = options.appSlug ?? 'converge';
     this.appPublicKey = options.appPublicKey;
+    this.installationEvents = options.installationEvents ?? [...APP_EVENTS];
     this.bot = { login: `${this.appSlug}[bot]`, id: 9000, type: 'Bot' };
     this.repos = new RepoStore(this);
     this.labels = new LabelStore(this);

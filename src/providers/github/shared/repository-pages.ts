@@ -1,10 +1,18 @@
 import { RULE_FIELDS, type RulePage } from '../branch-protection/graphql.js';
 import type { GitHubContext } from '../kind.js';
 import { LABEL_FIELDS, type LiveLabel } from '../label/live.js';
-import { REPOSITORY_FIELDS, type GraphqlRepository } from '../repository/live.js';
+import { REPOSITORY_FIELDS, type GraphqlRepository, type RestRepository } from '../repository/live.js';
 import { missingOrganization } from './errors.js';
 import { mapLimit } from './fields.js';
 import { graphqlAllowingMissing } from './graphql-partial.js';
+import type { ListedRepository } from './live-records.js';
+
+/** The fields of GitHub's REST listing a warm read uses. */
+interface RestListed extends RestRepository {
+  node_id: string;
+  updated_at?: string | null;
+  pushed_at?: string | null;
+}
 
 export interface LabelPage {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
@@ -12,6 +20,9 @@ export interface LabelPage {
 }
 
 export interface RepositoryNode extends GraphqlRepository {
+  /** GitHub's stamps, recorded with what the read saw (live-records.ts). */
+  updatedAt?: string;
+  pushedAt?: string | null;
   labels?: LabelPage | null;
   branchProtectionRules?: RulePage | null;
 }
@@ -41,6 +52,7 @@ interface ByIdAnswer {
  */
 const REPOSITORY_SELECTION = /* GraphQL */ `
   ${REPOSITORY_FIELDS}
+  updatedAt pushedAt
   labels(first: 100, orderBy: { field: NAME, direction: ASC }) @include(if: $withLabels) {
     pageInfo { hasNextPage endCursor }
     nodes { ${LABEL_FIELDS} }
@@ -131,31 +143,88 @@ interface Inconsistent {
 }
 
 async function readByIds(ctx: GitHubContext, variables: Variables, first: RepositoryPage): Promise<RepositoryNode[] | Inconsistent> {
-  const total = first.totalCount;
+  const listed = await listRepositories(ctx, first.totalCount);
+  if (!Array.isArray(listed)) return listed;
+  const known = new Set(first.nodes.map((node) => node.id));
+  const read = await nodesById(ctx, variables, listed.map((repo) => repo.id).filter((id) => !known.has(id)), first.totalCount);
+  if (!Array.isArray(read)) return read;
+  const nodes = new Map([...first.nodes, ...read].map((node) => [node.id, node]));
+  if (nodes.size !== listed.length) return { reason: 'union-differs', read: nodes.size, listed: listed.length };
+  // In the order the cursor read gives them (GitHub's NAME order), so both reads report alike.
+  return [...nodes.values()].sort((a, b) => compareNames(a.name, b.name));
+}
+
+/**
+ * Every repository of the org as GitHub's REST listing gives it, every page at once after the
+ * first count; each page is a conditional GET, so a page where nothing changed costs nothing.
+ * Not trusted (and said why) when the pages do not add up to `total` distinct repositories.
+ */
+async function listRepositories(ctx: GitHubContext, total: number): Promise<ListedRepository[] | Inconsistent> {
   const numbers = Array.from({ length: Math.ceil(total / PER_QUERY) }, (_, i) => i + 1);
   const pages = await mapLimit(numbers, ctx.readConcurrency, (n) =>
-    ctx.api.get<Array<{ node_id: string }>>('GET /orgs/{org}/repos', { org: ctx.org, type: 'all', per_page: PER_QUERY, page: n }),
+    ctx.api.get<RestListed[]>('GET /orgs/{org}/repos', { org: ctx.org, type: 'all', per_page: PER_QUERY, page: n }),
   );
   if (pages.some((listed) => !listed)) return { reason: 'listing-gone' };
-  const listed = new Set(pages.flatMap((listed) => listed!.data.map((repo) => repo.node_id)));
+  const listed = new Map<string, ListedRepository>();
+  for (const repo of pages.flatMap((page) => page!.data)) {
+    listed.set(repo.node_id, { id: repo.node_id, name: repo.name, updatedAt: repo.updated_at ?? null, pushedAt: repo.pushed_at ?? null, rest: repo });
+  }
   if (listed.size !== total) return { reason: 'listing-size', listed: listed.size, totalCount: total };
+  return [...listed.values()];
+}
 
-  const nodes = new Map(first.nodes.map((node) => [node.id, node]));
-  const missing = [...listed].filter((id) => !nodes.has(id));
-  const batches = Array.from({ length: Math.ceil(missing.length / PER_QUERY) }, (_, i) => missing.slice(i * PER_QUERY, (i + 1) * PER_QUERY));
-  const answers = await mapLimit(batches, ctx.readConcurrency, (ids) => graphqlAllowingMissing<ByIdAnswer>(ctx, BY_ID, { ...variables, ids }));
+/** Repositories by node id, 100 per query, those queries at once; inconsistent when the org changed meanwhile. */
+async function nodesById(ctx: GitHubContext, variables: Variables, ids: readonly string[], total: number): Promise<RepositoryNode[] | Inconsistent> {
+  const batches = Array.from({ length: Math.ceil(ids.length / PER_QUERY) }, (_, i) => ids.slice(i * PER_QUERY, (i + 1) * PER_QUERY));
+  const answers = await mapLimit(batches, ctx.readConcurrency, (batch) => graphqlAllowingMissing<ByIdAnswer>(ctx, BY_ID, { ...variables, ids: batch }));
+  const nodes: RepositoryNode[] = [];
   for (const answer of answers) {
     if (!answer.organization) throw missingOrganization(ctx.org);
     const now = answer.organization.repositories.totalCount;
     if (now !== total) return { reason: 'count-changed', totalCount: total, now };
     for (const node of answer.nodes) {
       if (!node?.id) return { reason: 'node-gone' };
-      nodes.set(node.id, node as RepositoryNode);
+      nodes.push(node as RepositoryNode);
     }
   }
-  if (nodes.size !== listed.size) return { reason: 'union-differs', read: nodes.size, listed: listed.size };
-  // In the order the cursor read gives them (GitHub's NAME order), so both reads report alike.
-  return [...nodes.values()].sort((a, b) => compareNames(a.name, b.name));
+  return nodes;
+}
+
+const COUNT = /* GraphQL */ `
+  query ConvergeRepositoryCount($org: String!) {
+    organization(login: $org) {
+      repositories(first: 1) { totalCount }
+    }
+  }
+`;
+
+/** What a warm read found: every repository listed, and those it read again, by GraphQL. */
+export interface ChangedRepositories {
+  listed: ListedRepository[];
+  nodes: RepositoryNode[];
+}
+
+/**
+ * The org's repositories listed by REST (conditional pages: free where nothing changed), and
+ * only those `unchanged` does not vouch for read by node id, as the bulk query selects them.
+ * A query for the count (1 point) comes first, as the listing's check; the reads by id check it
+ * again. Undefined when the org changed while it was listed: the caller reads it cold.
+ */
+export async function readChangedRepositoryNodes(
+  ctx: GitHubContext,
+  options: Options,
+  unchanged: (repo: ListedRepository) => boolean,
+): Promise<ChangedRepositories | undefined> {
+  const counted = await ctx.api.graphql<{ organization: { repositories: { totalCount: number } } | null }>(COUNT, { org: ctx.org });
+  if (!counted.organization) throw missingOrganization(ctx.org);
+  const total = counted.organization.repositories.totalCount;
+  const listed = await listRepositories(ctx, total);
+  const read = Array.isArray(listed) ? await nodesById(ctx, { org: ctx.org, ...options, allowances: 5 }, listed.filter((repo) => !unchanged(repo)).map((repo) => repo.id), total) : listed;
+  if (!Array.isArray(listed) || !Array.isArray(read)) {
+    ctx.log.debug({ org: ctx.org, ...(Array.isArray(read) ? {} : read) }, 'github warm read falls back to a cold one');
+    return undefined;
+  }
+  return { listed: listed.sort((a, b) => compareNames(a.name, b.name)), nodes: read };
 }
 
 function compareNames(a: string, b: string): number {
