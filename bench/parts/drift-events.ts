@@ -16,11 +16,9 @@ import { Registry } from '../../src/core/registry.js';
 import { readEnv } from '../../src/env/app-env.js';
 import type { ProviderDeps } from '../../src/providers/deps.js';
 import { createGitHubProvider, LruEtagCache } from '../../src/providers/github/index.js';
-import { RedisWritePacer } from '../../src/providers/github/redis-pacer.js';
 import { Queues } from '../../src/queue/queues.js';
-import { RedisSnapshotCache } from '../../src/queue/snapshot-cache.js';
 import { startWorkers } from '../../src/worker/index.js';
-import { ModelCache } from '../../src/worker/model-cache.js';
+import { processWorkerContext } from '../../src/worker/process-context.js';
 import { atRepo, example, sign } from '../../test/support/webhooks.js';
 import { runPart, type PartContext } from '../support/child.js';
 import { CONFIG_REPO, ORG } from '../support/model.js';
@@ -50,21 +48,20 @@ runPart(async (size: BenchSize, part: PartContext): Promise<PartResult> => {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queues = new Queues(redis, prefix);
   // The shipped default debounce: what a user waits for.
-  const env = readEnv({ CONVERGE_CONFIG_REPO: CONFIG_REPO });
+  const env = readEnv({ CONVERGE_CONFIG_REPO: CONFIG_REPO, CONVERGE_QUEUE_PREFIX: prefix });
   const silent = pino({ level: 'silent' });
   const registry = new Registry<ProviderDeps>([createGitHubProvider({ cache: new LruEtagCache() })]);
   const workers = startWorkers(
-    {
+    processWorkerContext({
       auth: (id) => gh.probot.auth(id),
+      appId: gh.appId,
       registry,
       env,
       processEnv: {},
       log: process.env.BENCH_DEBUG ? pino({ level: 'debug' }, pino.destination(2)) : silent,
-      appId: gh.appId,
-      githubShared: { pacer: new RedisWritePacer(redis) },
-      snapshots: new RedisSnapshotCache(redis, { prefix }),
-      models: new ModelCache(registry),
-    },
+      redis,
+      producer: queues,
+    }),
     { connection: redis, prefix, concurrency: 4 },
   );
   // The web side: handlers call GitHub for nothing here (the app's slug is given).
