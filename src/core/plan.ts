@@ -35,6 +35,15 @@ export interface PlanRequest {
     scoped?: Array<{ kind: string; target: string }>;
   };
   /**
+   * Resources the model does not declare, to look for live (an event named them): read with
+   * the selection, one by one, and reported as extraneous when live, in scope and not the
+   * footprint, as a full run would. Their read failures are reported too.
+   */
+  undeclared?: {
+    refs: ResourceRef[];
+    inScope(ref: ResourceRef): boolean;
+  };
+  /**
    * The host's own footprint (glob patterns on resource keys, see `footprintMatcher`): never
    * extraneous, so never reported nor pruned, whatever `inScope` says. A declared footprint
    * resource is still planned like any other; the deletion policy keeps it from being deleted.
@@ -73,6 +82,7 @@ function refsToRead(request: PlanRequest): ResourceRef[] {
     for (const name of resource.previousNames) add({ ...resource, name });
   }
   for (const removed of request.removed) add(removed);
+  for (const ref of request.undeclared?.refs ?? []) add(ref);
   return [...refs.values()];
 }
 
@@ -341,20 +351,34 @@ export async function computePlan(request: PlanRequest): Promise<Plan> {
     });
   }
 
+  const isFootprint = footprintMatcher(request.footprint);
+  const extraneous = (actual: ActualResource): Change => ({
+    kind: actual.kind,
+    target: actual.target,
+    name: actual.name,
+    action: 'delete',
+    fields: [],
+    actual: actual.spec,
+    origin: 'extraneous',
+    owners: [],
+  });
+  if (request.undeclared && !request.full) {
+    const { inScope } = request.undeclared;
+    for (const ref of request.undeclared.refs) {
+      const key = resourceKey(ref);
+      if (claimed.has(key) || isFootprint(ref) || !inScope(ref)) continue;
+      claimed.add(key);
+      const failure = live.failures.get(key);
+      const actual = live.byKey.get(key);
+      if (failure) readFailures.push(failure);
+      else if (actual) changes.push(extraneous(actual));
+    }
+  }
+
   if (request.full) {
-    const isFootprint = footprintMatcher(request.footprint);
     for (const [key, actual] of live.byKey) {
       if (claimed.has(key) || isFootprint(actual) || !request.full.inScope(actual)) continue;
-      changes.push({
-        kind: actual.kind,
-        target: actual.target,
-        name: actual.name,
-        action: 'delete',
-        fields: [],
-        actual: actual.spec,
-        origin: 'extraneous',
-        owners: [],
-      });
+      changes.push(extraneous(actual));
     }
     // Failures of resources the model does not declare still belong in the report.
     const reported = new Set(readFailures.map(resourceKey));

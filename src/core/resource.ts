@@ -47,6 +47,12 @@ export function resourceKey(ref: ResourceRef): string {
   return ref.target === DEFAULT_TARGET ? `${ref.kind}/${ref.name}` : `${ref.kind}@${ref.target}/${ref.name}`;
 }
 
+/** The ref a key names (`kind/name`, `kind@target/name`), or undefined when it names none. */
+export function parseResourceKey(key: string): ResourceRef | undefined {
+  const match = /^([a-z0-9-]+\.[a-z0-9-]+)(?:@([^/]+))?\/(.+)$/.exec(key);
+  return match ? { kind: match[1]!, target: match[2] ?? DEFAULT_TARGET, name: match[3]! } : undefined;
+}
+
 export function refOf(resource: ResourceRef): ResourceRef {
   return { kind: resource.kind, target: resource.target, name: resource.name };
 }

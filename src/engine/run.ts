@@ -37,6 +37,11 @@ export interface PlanRunInput<Deps> {
    * deleted. The host names it (the worker knows its config repo); the engine only matches.
    */
   footprint?: readonly string[];
+  /**
+   * Resources the model does not declare that an event named: each one of a kind a full run
+   * would read is looked for live, and reported as extraneous as a full run would report it.
+   */
+  undeclared?: readonly ResourceRef[];
   /** Full runs: called as each kind's bulk read finishes (progress for long runs). */
   onProgress?: (progress: ReadProgress) => void;
   /** Selections: called per kind and target with how it is read (in bulk or one by one). */
@@ -67,6 +72,13 @@ function scopedKinds(model: Model, registry: Registry<unknown>): Array<{ kind: s
   );
 }
 
+/** The refs a full run would report were they live: of a kind it reads (declared somewhere, or named in `scope`), in a target the model has, in scope. */
+function fullRunKinds(model: Model, registry: Registry<unknown>, refs: readonly ResourceRef[]): ResourceRef[] {
+  const read = new Set([...model.resources.map((r) => r.kind), ...Object.keys(model.config.scope)]);
+  const inScope = scopeMatcher(model);
+  return refs.filter((ref) => read.has(ref.kind) && registry.kind(ref.kind) !== undefined && model.targets.get(providerOf(ref.kind))?.has(ref.target) === true && inScope(ref));
+}
+
 function emptyRun(diagnostics: Diagnostic[], selection: Selection, sessions: Sessions<unknown>): PlanRun {
   return {
     plan: { changes: [], diagnostics, readFailures: [] },
@@ -91,8 +103,9 @@ export async function runPlan<Deps>(input: PlanRunInput<Deps>): Promise<PlanRun>
   if (hasErrors(head.diagnostics)) return emptyRun(head.diagnostics, selection, sessions);
 
   const scoped = input.full ? scopedKinds(head, registry) : [];
+  const undeclared = input.full ? [] : fullRunKinds(head, registry, input.undeclared ?? []);
   const refs = [...selection.desired, ...selection.removed];
-  await sessions.connect([...refs, ...scoped]);
+  await sessions.connect([...refs, ...scoped, ...undeclared]);
 
   const diagnostics = [...head.diagnostics];
   const byProvider = new Map<string, typeof selection.desired>();
@@ -113,6 +126,7 @@ export async function runPlan<Deps>(input: PlanRunInput<Deps>): Promise<PlanRun>
     removed: selection.removed,
     baseSpecs: selection.baseSpecs,
     ...(input.full ? { full: { kinds, inScope: scopeMatcher(head), scoped } } : {}),
+    ...(undeclared.length > 0 ? { undeclared: { refs: undeclared, inScope: scopeMatcher(head) } } : {}),
     ...(input.footprint ? { footprint: input.footprint } : {}),
     kindOf: (kind) => registry.kind(kind),
     session: (provider, target) => sessions.session(provider, target),

@@ -2,13 +2,14 @@
  * The drift check after GitHub's events: re-read only the resources events marked, diff them
  * against the default branch head, revert those in `revert` mode at once, and merge what is
  * left into the drift issue, attributed to whoever changed it. Everything else the issue lists
- * (the last full run's findings) stays as it was; the full run remains the backstop for what
- * no event reports (and for extraneous resources: a key the model does not declare is not
- * read here).
+ * (the last full run's findings) stays as it was. A marked key the model does not declare is
+ * looked for live too: in scope, it is extraneous, reported (and pruned, where the prune policy
+ * and revert mode allow) as a full run would. The full run remains the backstop for what no
+ * event reports.
  */
 import { hasErrors } from '../core/diagnostics.js';
 import type { Change, ChangeResult, ReadFailure } from '../core/plan-types.js';
-import { resourceKey } from '../core/resource.js';
+import { parseResourceKey, resourceKey } from '../core/resource.js';
 import { blockDenied, evaluateRules } from '../core/rules.js';
 import type { Model } from '../config/load.js';
 import { runApply, runPlan } from '../engine/run.js';
@@ -37,7 +38,7 @@ export interface DriftJobDeps {
 export interface DriftOutcome extends JobReport {
   /** The marked keys the model declares: what was read. */
   checked: string[];
-  /** Marked keys the model does not declare: not read (the full run looks for extraneous ones). */
+  /** Marked keys the model does not declare: looked for live, and reported as extraneous when in scope. */
   undeclared: string[];
   drifted: number;
   reverted: ChangeResult[];
@@ -94,7 +95,9 @@ export async function processDriftJob(job: DriftJob, context: WorkerContext, dep
     return nothing('invalid-config');
   }
   const { declared, undeclared } = declaredKeys(head, marks);
-  if (declared.size === 0) {
+  // Undeclared ones are looked for live: one in scope is extraneous, as the full run reports it.
+  const lookFor = undeclared.flatMap((key) => parseResourceKey(key) ?? []);
+  if (declared.size === 0 && lookFor.length === 0) {
     log.info({ undeclared }, 'drift check: no marked resource is declared');
     return nothing(undefined, { undeclared });
   }
@@ -102,6 +105,8 @@ export async function processDriftJob(job: DriftJob, context: WorkerContext, dep
   const drift = head.config.drift;
   const reverting = (c: Change) => (drift.kinds[c.kind] ?? drift.mode) === 'revert';
   const selected = selecting(head, new Set(declared.keys()));
+  // Who changed each marked resource, declared or not.
+  const markOf = new Map<string, DriftMark>([...declared, ...undeclared.map((key) => [key, marks.get(key)!] as const)]);
   let run = await runPlan({
     registry: context.registry,
     head: selected,
@@ -109,8 +114,10 @@ export async function processDriftJob(job: DriftJob, context: WorkerContext, dep
     base: selected,
     changed: [],
     deps: providerDeps(context, client, job.owner, log),
-    footprint: footprintFor(head, context, ref, others),
+    // As in a full run: with another config repo unknown, nothing undeclared counts as extraneous.
+    footprint: footprintFor(head, context, ref, others, { full: lookFor.length > 0 }),
     applies: reverting,
+    undeclared: lookFor,
   });
   try {
     // A revert a deny rule forbids is not made, as in the full run.
@@ -134,9 +141,9 @@ export async function processDriftJob(job: DriftJob, context: WorkerContext, dep
     const remaining = found.filter((c) => !revertedKeys.has(resourceKey(c)));
     if (leftAlone.length > 0) log.warn({ leftAlone, limit }, 'drift check left resources alone: reverted too often within the hour');
     // Kinds in adopt mode: the adopt PR declares what is live; the items stay in the issue until it is merged.
-    const toAdopt = remaining.filter((c) => (drift.kinds[c.kind] ?? drift.mode) === 'adopt' && c.action === 'update' && !c.blocked);
+    const toAdopt = remaining.filter((c) => (drift.kinds[c.kind] ?? drift.mode) === 'adopt' && (c.action === 'update' || (c.action === 'delete' && c.origin === 'extraneous')));
     if (toAdopt.length > 0) {
-      const changedBy = new Map([...declared].map(([key, mark]) => [key, attributionOf(mark)]));
+      const changedBy = new Map([...markOf].map(([key, mark]) => [key, attributionOf(mark)]));
       await adoptIntoPullRequest({ client, ref, context, log, changes: toAdopt, attribution: changedBy }).catch((error: unknown) => {
         const typed = appGitHubError(error, 'write');
         if (typed.retryable) throw typed;
@@ -146,7 +153,7 @@ export async function processDriftJob(job: DriftJob, context: WorkerContext, dep
 
     const webUrl = githubWebUrl(context.processEnv);
     const repoUrl = `${webUrl}/${job.owner}/${job.repo}`;
-    const revertLines = [...revertedKeys].map((key) => `- ${formatWhen(now)} — reverted: ${code(key, 200)}${who(declared.get(key))}`);
+    const revertLines = [...revertedKeys].map((key) => `- ${formatWhen(now)} — reverted: ${code(key, 200)}${who(markOf.get(key))}`);
     const base: Omit<DriftReportInput, 'changes' | 'readFailures' | 'previous'> = {
       drift,
       run: { sha: branchHead.sha, commitUrl: `${repoUrl}/commit/${branchHead.sha}` },
@@ -157,10 +164,11 @@ export async function processDriftJob(job: DriftJob, context: WorkerContext, dep
       events: revertLines,
     };
     const checked = new Set(declared.keys());
-    const attribution = new Map([...declared].map(([key, mark]) => [key, attributionOf(mark)]));
-    const merge = mergeInto(checked, attribution);
+    const attribution = new Map([...markOf].map(([key, mark]) => [key, attributionOf(mark)]));
+    // Every marked key was looked at: what the issue said of any of them is replaced by what this check found.
+    const merge = mergeInto(new Set(markOf.keys()), attribution);
     // The issues this check may close; emptied when the single issue cannot be merged into.
-    const only = new Set(drift.issues === 'per-resource' ? checked : ['all']);
+    const only = new Set(drift.issues === 'per-resource' ? markOf.keys() : ['all']);
     let mergeable = true;
     const reports = (open: ReadonlyMap<string, string | undefined>): DriftReport[] => {
       if (drift.issues === 'per-resource') {
@@ -181,7 +189,7 @@ export async function processDriftJob(job: DriftJob, context: WorkerContext, dep
       if (items.changes.length === 0 && items.readFailures.length === 0) return [];
       return [report(base, 'all', driftIssueTitle(items.changes, items.readFailures), items)];
     };
-    const revertNote = revertLines.length > 0 ? ` Reverted: ${[...revertedKeys].map((k) => `${code(k, 200)}${who(declared.get(k))}`).join(', ')}.` : '';
+    const revertNote = revertLines.length > 0 ? ` Reverted: ${[...revertedKeys].map((k) => `${code(k, 200)}${who(markOf.get(k))}`).join(', ')}.` : '';
     const issues = await syncDriftIssues(client, ref, reports, drift.labels, {
       only,
       resolvedComment: `A drift check after GitHub reported a change found nothing left here.${revertNote} Closing.`,

@@ -1,7 +1,8 @@
 /**
  * `npm start` against the fake GitHub over HTTP: a scheduled full run reads again only the
  * repositories that may have changed since the last read. One a signed `label.edited` webhook
- * named is read again (so the hand change stays in the drift issue), the others are not.
+ * named is read again (so the hand change stays in the drift issue), the others are not. A
+ * label created by hand is reported as extraneous from its `label.created` webhook.
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,20 +68,23 @@ describe('warm full runs, through npm start', () => {
     expect(app.lines.some((l) => l.msg === 'github warm read: unchanged repositories not read again' && l.reused === REPOS + 1 && l.read === 0)).toBe(true);
   });
 
-  it('reads again the repository a label event named, and keeps its drift in the issue', async () => {
-    const label = stack.fake.labels(name(7)).find((l) => l.name === 'bug')!;
-    label.color = '000000';
-    const payload = example('label', 'edited', (p) => {
-      const repo = stack.fake.repo(name(7));
+  /** GitHub's `label.<action>` for a label of the fake's repository, sent by alice. */
+  const labelEvent = (action: 'created' | 'edited', repoName: string, label: { name: string; color: string }) =>
+    example('label', action, (p) => {
+      const repo = stack.fake.repo(repoName);
       atRepo(p, repo.owner, repo.name);
       p.repository.id = repo.id;
       if (p.organization) p.organization.login = repo.owner;
-      p.label.name = 'bug';
-      p.label.color = '000000';
+      p.label.name = label.name;
+      p.label.color = label.color;
       p.sender.login = 'alice';
       p.sender.type = 'User';
     });
-    expect((await deliver(url, SECRET, 'label', payload)).status).toBe(200);
+
+  it('reads again the repository a label event named, and keeps its drift in the issue', async () => {
+    const label = stack.fake.labels(name(7)).find((l) => l.name === 'bug')!;
+    label.color = '000000';
+    expect((await deliver(url, SECRET, 'label', labelEvent('edited', name(7), label))).status).toBe(200);
     const drift = () => stack.fake.issues(CONFIG_REPO).find((i) => i.state === 'open' && i.body?.includes(`github.label/${name(7)}/bug`));
     await waitFor(() => drift(), 'the drift issue after the event', 20_000);
 
@@ -88,5 +92,18 @@ describe('warm full runs, through npm start', () => {
     expect(requests.filter((r) => r === 'ConvergeRepositoriesById')).toHaveLength(1);
     // Read again, the hand change is still drift: the full run leaves the issue open with it.
     expect(drift()?.body).toContain('000000');
+  });
+
+  it('reports a label created by hand within seconds, as extraneous, from its event', async () => {
+    const label = stack.fake.addLabel(name(9), { name: 'hand-made', color: 'ffffff' });
+    expect((await deliver(url, SECRET, 'label', labelEvent('created', name(9), label))).status).toBe(200);
+    const issue = await waitFor(
+      () => stack.fake.issues(CONFIG_REPO).find((i) => i.state === 'open' && i.body?.includes(`github.label/${name(9)}/hand-made`)),
+      'the drift issue naming the new label',
+      20_000,
+    );
+    expect(issue.body).toContain('Changed by @alice');
+    // Reported, not deleted: prune is off.
+    expect(stack.fake.labels(name(9)).map((l) => l.name)).toContain('hand-made');
   });
 });

@@ -124,15 +124,43 @@ describe('drift checks after events', () => {
     expect(issue!.body).toContain('another automation keeps changing it');
   });
 
-  it('reads nothing for a resource the model does not declare', async () => {
+  it('reports a resource created by hand in scope as extraneous, reading only it', async () => {
     fake.addRepo({ name: 'api', description: 'declared' });
     seed(REPORT, { 'repos/api.yml': repoFile('api', '  description: declared\n') });
     fake.addRepo({ name: 'stray' });
     fake.resetLog();
     const outcome = await processDriftJob(job, workerContext(fake), deps({ 'github.repository/stray': alice }));
-    expect(outcome).toMatchObject({ checked: [], undeclared: ['github.repository/stray'] });
+    expect(outcome).toMatchObject({ checked: [], undeclared: ['github.repository/stray'], drifted: 1, reverted: [] });
+    expect(targetRequests().map((r) => `${r.method} ${r.path}`)).toEqual(['GET /repos/acme/stray']);
+    const [issue] = openDriftIssues();
+    expect(issue!.body).toContain('github.repository/stray');
+    expect(issue!.body).toContain('Changed by @alice');
+  });
+
+  it('looks for nothing out of scope, nor of a kind the full run does not read', async () => {
+    fake.addRepo({ name: 'api', description: 'declared', labels: [{ name: 'hand-made', color: 'ffffff' }] });
+    seed('providers:\n  github: {}\nscope:\n  github.repository: { include: [svc-*] }\n', { 'repos/api.yml': repoFile('api', '  description: declared\n') });
+    fake.addRepo({ name: 'stray' });
+    fake.resetLog();
+    const outcome = await processDriftJob(job, workerContext(fake), deps({ 'github.repository/stray': alice, 'github.label/api/hand-made': alice }));
+    expect(outcome).toMatchObject({ checked: [], drifted: 0 });
     expect(targetRequests()).toEqual([]);
     expect(fake.issues(CONFIG_REPO)).toEqual([]);
+  });
+
+  it('in revert mode deletes an extraneous resource only as the prune policy allows', async () => {
+    fake.addRepo({ name: 'api', description: 'declared', labels: [{ name: 'bug', color: 'd73a4a' }, { name: 'hand-made', color: 'ffffff' }] });
+    const files = { 'repos/api.yml': repoFile('api', '  description: declared\n') + '---\n' + labelDoc('api', 'bug', 'd73a4a') };
+    seed(REVERT, files);
+    const kept = await processDriftJob(job, workerContext(fake), deps({ 'github.label/api/hand-made': alice }));
+    expect(kept.reverted).toEqual([]);
+    expect(fake.labels('api').map((l) => l.name)).toContain('hand-made');
+    expect(openDriftIssues()[0]!.body).toContain('github.label/api/hand-made');
+
+    fake.commit(CONFIG_REPO, { 'converge.yml': REVERT + 'prune:\n  enabled: true\n' });
+    const pruned = await processDriftJob(job, workerContext(fake), deps({ 'github.label/api/hand-made': alice }));
+    expect(pruned.reverted.map((r) => [r.change.name, r.status])).toEqual([['api/hand-made', 'applied']]);
+    expect(fake.labels('api').map((l) => l.name)).toEqual(['bug']);
   });
 });
 
