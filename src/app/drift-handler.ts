@@ -42,10 +42,10 @@ export function driftHandler(options: DriftHandlerOptions): (context: Context, n
     if (touch.keys.length === 0) return ignored('no managed resource named');
     const slug = await options.appSlug?.();
     if (touch.sender.type === 'Bot' && slug !== undefined && touch.sender.login.toLowerCase() === `${slug.toLowerCase()}[bot]`) return ignored("the app's own change");
-    const names = options.configRepos.names;
-    // With a pattern the config repos are known only by listing the org: a handler makes no
-    // such call, so those orgs' drift is left to the full run.
-    if (!names) return ignored('config repos named by pattern: drift is left to the full run');
+    // With a pattern the config repos are known only by listing the org, which a handler never
+    // does: workers record what they listed. Until one has, the org's drift is left to the full run.
+    const names = options.configRepos.names ?? (await options.queues.configRepos.known(touch.org));
+    if (!names) return ignored('config repos named by pattern and not listed yet: drift is left to the full run');
     const { installation } = parsePayload(name, Installation, context.payload);
     const mark = { sender: touch.sender.login, at: touch.at, event: touch.event, ...(touch.url ? { url: touch.url } : {}) };
     for (const configRepo of names) {

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { RedisConnection } from './connection.js';
 import { DriftMarks, type DriftMark } from './drift-marks.js';
+import { KnownConfigRepos } from './known-config-repos.js';
 import { OrgActivity } from './org-activity.js';
 import { APPROVALS_QUEUE, CONVERGE_QUEUE, PLAN_QUEUE, repoKey, type AdoptJob, type ApprovalsJob, type ConvergeJob, type DriftJob, type FullRunJob, type OnboardJob, type PlanJob } from './jobs.js';
 
@@ -23,10 +24,13 @@ export class Queues {
   private readonly driftMarks: DriftMarks;
   /** What events said happened in each org: full runs read it (org-activity.ts). */
   readonly activity: OrgActivity;
+  /** Config repos matched by a pattern, as workers last listed them (known-config-repos.ts). */
+  readonly configRepos: KnownConfigRepos;
 
   constructor(connection: RedisConnection, prefix: string) {
     this.driftMarks = new DriftMarks(connection, prefix);
     this.activity = new OrgActivity(connection, prefix);
+    this.configRepos = new KnownConfigRepos(connection, prefix);
     this.plan = new Queue<PlanJob>(PLAN_QUEUE, { connection, prefix });
     this.approvals = new Queue<ApprovalsJob>(APPROVALS_QUEUE, { connection, prefix });
     this.converge = new Queue<ConvergeJob | FullRunJob | OnboardJob | AdoptJob | DriftJob>(CONVERGE_QUEUE, { connection, prefix });

@@ -31,7 +31,12 @@ export async function catchUpOnStart(
     if (!owner || suspended) continue;
     let names: readonly string[];
     try {
-      names = repos.names ?? (await matchingRepos(id));
+      if (repos.names) names = repos.names;
+      else {
+        names = await matchingRepos(id);
+        // The drift handler turns the org's events into drift checks of these (known-config-repos.ts).
+        await queues.configRepos.remember(owner, names);
+      }
     } catch (error) {
       // One installation that cannot be listed does not hold back the others.
       log.warn({ err: error, installation: id, owner }, 'catch-up could not list the installation\'s repositories');

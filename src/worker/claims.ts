@@ -82,7 +82,12 @@ function keep(registry: Registry<any>, key: string, claims: RepoClaims): RepoCla
 /** The other config repos' names: the plain names configured, or the installation's repositories matching a pattern. */
 async function otherConfigRepos(context: WorkerContext, client: GitHubClient, self: RepoRef): Promise<string[]> {
   const repos = configRepos(context.env.CONVERGE_CONFIG_REPO);
-  const names = repos.names ?? (await listInstallationRepos(client)).filter((name) => repos.matches(name));
+  let names = repos.names;
+  if (!names) {
+    names = (await listInstallationRepos(client)).filter((name) => repos.matches(name));
+    // What the drift handler needs to turn the org's events into drift checks; only a hint.
+    await context.knownConfigRepos?.remember(self.owner, names).catch((error: unknown) => context.log.warn({ err: error }, 'could not record the config repos'));
+  }
   return names.filter((name) => name.toLowerCase() !== self.repo.toLowerCase());
 }
 

@@ -9,6 +9,7 @@ import type { ProgressStore, SnapshotCache } from '../github-app/index.js';
 import type { ProviderDeps } from '../providers/deps.js';
 import type { AppEnv } from '../env/app-env.js';
 import { observeRateLimits } from '../ops/rate-limits.js';
+import type { KnownConfigRepos } from '../queue/known-config-repos.js';
 import type { ModelCache } from './model-cache.js';
 import { loadModel, type ConfigFiles, type Model } from '../config/load.js';
 import type { RepoRef } from '../github-app/client.js';
@@ -43,6 +44,8 @@ export interface WorkerContext {
    * when unknown. A warm full run trusts what it recorded only for kinds whose events arrive.
    */
   installationEvents?(installationId: number): Promise<ReadonlySet<string> | undefined>;
+  /** Records the config repos a pattern matched when a job lists them, for the drift handler. */
+  knownConfigRepos?: Pick<KnownConfigRepos, 'remember'>;
   /** Enqueue a full run (a convergence that found no converged commit asks for one to prune). */
   enqueueFullRun?(job: FullRunJob): Promise<void>;
   /** Enqueue the onboarding check (a convergence that found the config repo empty asks for one). */

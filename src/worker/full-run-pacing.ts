@@ -28,8 +28,8 @@ export interface NotDue {
  * Why a run of the default schedule may wait, or undefined when it runs: events for the org
  * are flowing, so they find drift within seconds, and the last full run is more recent than
  * `schedule.everyDaysWithEvents` days. Only the scheduler's own runs wait: a comment or the
- * operator's CLI always runs. With config repos named by pattern no event is turned into a
- * drift check (drift-handler.ts), so the full run never waits.
+ * operator's CLI always runs. With config repos named by pattern, events reach drift checks
+ * only once a worker has listed the config repos (drift-handler.ts), so the full run never waits.
  */
 export async function notDueYet(job: FullRunJob, context: WorkerContext, nowMs: number): Promise<NotDue | undefined> {
   const every = job.defaultSchedule?.everyDaysWithEvents;

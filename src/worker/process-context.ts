@@ -57,6 +57,7 @@ export function processWorkerContext(options: ProcessContextOptions): WorkerCont
     // While the org's events flow, scheduled full runs on the default cron run less often.
     activity: producer.activity,
     fullRuns: new FullRunRecord(redis, prefix),
+    knownConfigRepos: producer.configRepos,
     models: new ModelCache(options.registry),
   };
 }

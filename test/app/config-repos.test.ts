@@ -104,6 +104,8 @@ describe('several config repos: webhooks and catch-up', () => {
     expect(await catchUpOnStart(app, queues, 'converge-*', silent, (id) => probot.auth(id))).toBe(2);
     expect(await convergeJobs()).toEqual(['converge-config', 'converge-db']);
     expect(fake.count({ method: 'GET', path: /^\/installation\/repositories/ })).toBe(1);
+    // Recorded, so that the drift handler can turn the org's events into drift checks of them.
+    expect(await queues.configRepos.known('acme')).toEqual(['converge-config', 'converge-db']);
     // The list the fake serves matches GitHub's schema (the fake's /app/installations answer is not checked here).
     expect(fake.takeViolations().filter((v) => !v.includes('GET /app/installations '))).toEqual([]);
 

@@ -75,6 +75,17 @@ describe('drift event handlers', () => {
     expect(await activity.lastEventAt('acme')).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it('with config repos named by pattern, checks drift for those a worker listed, and leaves it to the full run before', async () => {
+    await server.close();
+    await start('converge-*');
+    await deliver('repository', edited('api'));
+    expect(outcomes).toEqual([{ outcome: 'ignored', reason: 'config repos named by pattern and not listed yet: drift is left to the full run' }]);
+    expect(await driftJobs()).toEqual([]);
+    await queues.configRepos.remember('acme', ['converge-platform', 'converge-db']);
+    await deliver('repository', edited('api'));
+    expect((await driftJobs()).map((j) => j.data.repo).sort()).toEqual(['converge-db', 'converge-platform']);
+  });
+
   it('leaves events on the config repo itself to the app: an edit is ignored, a creation still onboards', async () => {
     await deliver('repository', edited(CONFIG_REPO));
     expect(outcomes.at(-1)).toEqual({ outcome: 'ignored', reason: 'repository.edited is not handled' });

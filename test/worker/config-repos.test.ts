@@ -190,8 +190,11 @@ describe('several config repos in one org', () => {
     const base = seed(PLATFORM, { 'repos/api.yml': repoFile('api', '  description: platform\n') });
     seed(DB, { 'repos/api.yml': repoFile('Api', '  description: database\n') });
     const headSha = fake.commit(PLATFORM, { 'repos/api.yml': repoFile('api', '  description: v2\n') }, { branch: 'pr', from: base });
-    const ctx = context({ CONVERGE_CONFIG_REPO: 'converge-*' });
+    const remembered: Array<[string, readonly string[]]> = [];
+    const ctx = { ...context({ CONVERGE_CONFIG_REPO: 'converge-*' }), knownConfigRepos: { remember: async (org: string, repos: readonly string[]) => void remembered.push([org, repos]) } };
     const outcome = await processPlanJob({ ...job(PLATFORM), pullNumber: 1, headSha, baseSha: base, fromFork: false }, ctx, { remember: async () => {}, finalAttempt: true });
+    // Recorded for the drift handler, which never lists the org itself.
+    expect(remembered).toEqual([['acme', [DB, PLATFORM].sort()]]);
     expect(outcome.conclusion).toBe('failure');
     const run = fake.checkRuns(PLATFORM).find((r) => r.id === outcome.checkRunId)!;
     expect(run.annotations[0]!.message).toContain(`also declared by acme/${DB} (repos/api.yml:1)`);
