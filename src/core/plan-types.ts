@@ -75,6 +75,8 @@ export interface Plan {
   /** Problems found loading the model and in provider validation (the engine adds them). */
   diagnostics: Diagnostic[];
   readFailures: ReadFailure[];
+  /** Full runs: what the bulk reads said of how they read (ReadAllResult.notes). */
+  readNotes?: string[];
 }
 
 export type ResultStatus = 'applied' | 'skipped' | 'failed';

@@ -60,6 +60,7 @@ export interface PlanRequest {
 interface Live {
   byKey: Map<string, ActualResource>;
   failures: Map<string, ReadFailure>;
+  notes: string[];
 }
 
 function groupByTarget<T extends ResourceRef>(items: T[]): Map<string, { provider: string; target: string; items: T[] }> {
@@ -87,7 +88,7 @@ function refsToRead(request: PlanRequest): ResourceRef[] {
 }
 
 async function readLive(request: PlanRequest): Promise<Live> {
-  const live: Live = { byKey: new Map(), failures: new Map() };
+  const live: Live = { byKey: new Map(), failures: new Map(), notes: [] };
   if (request.full) {
     const scoped = (request.full.scoped ?? []).map(({ kind, target }) => ({ kind, target, name: '', scopedOnly: true }));
     const kinds = new Set([...request.full.kinds, ...scoped.map((s) => s.kind)]);
@@ -104,6 +105,7 @@ async function readLive(request: PlanRequest): Promise<Live> {
           const result = await request.session(provider, target).readAll(own, request.onProgress ? { onProgress } : {});
           for (const resource of result.resources) live.byKey.set(resourceKey(resource), resource);
           for (const failure of result.failures) live.failures.set(resourceKey(failure), failure);
+          live.notes.push(...(result.notes ?? []));
           // Providers that read everything at once report nothing on the way: report their kinds now.
           for (const kind of own.filter((k) => !reported.has(k))) {
             onProgress({ kind, target, resources: result.resources.filter((r) => r.kind === kind).length });
@@ -386,5 +388,5 @@ export async function computePlan(request: PlanRequest): Promise<Plan> {
   }
 
   for (const planned of changes) planned.risk = classifyChange(request.kindOf(planned.kind), planned);
-  return { changes, diagnostics: [], readFailures };
+  return { changes, diagnostics: [], readFailures, ...(live.notes.length > 0 ? { readNotes: live.notes } : {}) };
 }

@@ -77,6 +77,8 @@ export interface ReadResult {
 export interface ReadAllResult {
   resources: ActualResource[];
   failures: ReadFailure[];
+  /** How the read was made, for the run's report when it matters (a warm read: what it reused). */
+  notes?: string[];
 }
 
 /** How the live state of one kind in one target is read for a plan: in bulk or resource by resource. */

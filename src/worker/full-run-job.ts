@@ -184,7 +184,7 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
         readFailures: reportedFailures,
         issues: carrying.map((number) => ({ number, url: `${repoUrl}/issues/${number}` })),
         ...(run.policy.updateLimitExceeded ? { updateLimit: { requested: run.policy.requestedUpdates ?? 0, limit: run.policy.updateLimit ?? '' } } : {}),
-        context: { description: `Full run at ${headSha.slice(0, 7)}.${hold ? ` ${hold} Drift issues were left as they are.` : ''}`, fileUrl },
+        context: { description: `Full run at ${headSha.slice(0, 7)}.${run.plan.readNotes ? ` ${run.plan.readNotes.join(' ')}` : ''}${hold ? ` ${hold} Drift issues were left as they are.` : ''}`, fileUrl },
       });
       return {
         result,

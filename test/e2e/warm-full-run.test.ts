@@ -66,6 +66,9 @@ describe('warm full runs, through npm start', () => {
     expect(requests.filter((r) => r.startsWith('ConvergeRepositories'))).toEqual([]);
     // The config repo is one of the org's repositories too.
     expect(app.lines.some((l) => l.msg === 'github warm read: unchanged repositories not read again' && l.reused === REPOS + 1 && l.read === 0)).toBe(true);
+    // The check run says it did not read everything.
+    const run = stack.fake.checkRuns(CONFIG_REPO).filter((r) => r.name === 'Converge full run').at(-1)!;
+    expect(run.output.summary).toContain(`0 of ${REPOS + 1} repositories were read again; the other ${REPOS + 1}, unchanged since, stand on what an earlier read saw`);
   });
 
   /** GitHub's `label.<action>` for a label of the fake's repository, sent by alice. */

@@ -62,6 +62,7 @@ export class GitHubSession implements ProviderSession {
         const result = await reader.readAll(own, this.ctx);
         out.resources.push(...result.resources);
         out.failures.push(...result.failures);
+        if (result.notes) (out.notes ??= []).push(...result.notes);
         for (const kind of own) {
           options.onProgress?.({ kind, target: this.ctx.target, resources: result.resources.filter((r) => r.kind === kind).length });
         }

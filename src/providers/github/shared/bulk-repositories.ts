@@ -181,9 +181,16 @@ export const bulkRepositories: BulkRead = {
 
     if (ctx.live) await saveRecords(ctx, kinds, readAt, [...read.values()], warm);
     ctx.log.debug({ org: ctx.org, repositories: order.length, read: nodes.length, requests: { ...ctx.api.stats } }, 'github bulk read done');
-    return { resources, failures: [] };
+    return { resources, failures: [], ...(warm ? { notes: [warmNote(warm, order.length)] } : {}) };
   },
 };
+
+/** What a warm read says in the run's report: how much it read, and how old what it reused is. */
+function warmNote(warm: WarmStart, listed: number): string {
+  if (warm.reused.size === 0) return `All ${listed} repositories were read.`;
+  const oldest = Math.min(...[...warm.reused.values()].map((r) => r.readAt));
+  return `${warm.nodes.length} of ${listed} repositories were read again; the other ${warm.reused.size}, unchanged since, stand on what an earlier read saw (the oldest at ${new Date(oldest).toISOString().slice(0, 16).replace('T', ' ')} UTC).`;
+}
 
 /** A reused record's resources as today's read reports them: the repository's settings refreshed from the listing. */
 function reusedResources(record: LiveRecord, listed: ListedRepository, kinds: ReadonlySet<string>): LiveRecord['resources'] {
