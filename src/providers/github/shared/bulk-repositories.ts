@@ -113,10 +113,10 @@ function reusedRepository(record: LiveRecord, listed: ListedRepository): Record<
 /**
  * Full runs: every repository of the org, their labels and protection rules, in one GraphQL
  * query per 100 repositories (`readRepositoryNodes`: by cursor up to 300 repositories, past
- * that a REST listing and queries by node id, each set of requests at once). Only repositories with more than 100 labels cost follow-up queries, and only
- * empty repositories (whose default branch GraphQL cannot name) cost a REST GET, so bulk and
- * targeted reads report the same spec. The repository, label and branch-protection kinds
- * all name it as their bulk read.
+ * that a REST listing and queries by node id, each set of requests at once). Only repositories
+ * with more than 100 labels cost follow-up queries, and only empty repositories (whose default
+ * branch GraphQL cannot name) cost a REST GET, so bulk and targeted reads report the same spec.
+ * The repository, label and branch-protection kinds all name it as their bulk read.
  *
  * With live records (a warm full run, live-records.ts), the org is listed by REST instead and
  * only the repositories that may have changed since their record are read by GraphQL; every
