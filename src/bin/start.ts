@@ -3,8 +3,10 @@ import { run } from 'probot';
 import { convergeApp } from '../app/index.js';
 import { ConfigurationError } from '../core/errors.js';
 import { createAppProbot, createLogger, flushLogs, isRegistered, readProbotSettings, verifyAppCredentials } from '../github-app/probot.js';
+import { redeliverSinceCheckpoint } from '../github-app/redeliver.js';
 import { createRegistry } from '../providers/index.js';
 import { connectRedis } from '../queue/connection.js';
+import { DeliveryCheckpoint } from '../queue/delivery-checkpoint.js';
 import { Queues } from '../queue/queues.js';
 import { readEnv } from '../env/app-env.js';
 import { startWebServer } from '../web/server.js';
@@ -120,6 +122,13 @@ async function main(role: Role, log: Logger): Promise<Stop[]> {
       onRejected: (event) => webhookDeliveries.inc({ event, outcome: 'rejected' }),
       handlers: [createOpsHandler({ ready: async () => ({ redis: await redisReady(redis) }) })],
     });
+    if (env.CONVERGE_REDELIVER_ON_START === 'true') {
+      // In the background, once webhooks can be received: GitHub's answers never hold up or stop start-up.
+      void probot
+        .auth()
+        .then((app) => redeliverSinceCheckpoint(app, new DeliveryCheckpoint(redis, env.CONVERGE_QUEUE_PREFIX), { log: webLog }))
+        .catch((error: unknown) => webLog.warn({ err: error }, 'could not redeliver failed webhook deliveries; events missed while down are left to the full run'));
+    }
     stops.push(async () => {
       await server.close();
       await queues.close();

@@ -51,6 +51,11 @@ export const AppEnv = z.object({
    * says it changed (warm full runs). Past it the repository is read again. 0: every full run reads everything.
    */
   CONVERGE_FULL_RUN_REUSE_HOURS: z.coerce.number().int().min(0).max(720).default(168),
+  /**
+   * `true`: on start the web process asks GitHub to redeliver the webhook deliveries that failed
+   * since the last start (GitHub keeps 3 days of them and retries none by itself).
+   */
+  CONVERGE_REDELIVER_ON_START: z.enum(['true', 'false']).default('true'),
 });
 export type AppEnv = z.infer<typeof AppEnv>;
 

@@ -7,6 +7,7 @@
 import type { ProtectionRecord } from './branch-protection.js';
 import type { CheckRunRecord } from './checks.js';
 import type { InvitationRecord } from './collaborators.js';
+import type { DeliveryRecord, DeliverySeed } from './deliveries.js';
 import type { EnvironmentRecord } from './environments.js';
 import type { CommitOptions } from './git-store.js';
 import { intercept } from './intercept.js';
@@ -397,5 +398,22 @@ export class FakeGitHub {
 
   orgVariables(): OrgVariableRecord[] {
     return [...this.world.variables.org.values()];
+  }
+
+  // --- the app webhook's deliveries ---------------------------------------------------------
+
+  /** A delivery GitHub made (or failed to make) to the app: 200 now unless the seed says otherwise. */
+  addDelivery(seed: DeliverySeed = {}): DeliveryRecord {
+    return this.world.deliveries.add(seed);
+  }
+
+  /** Every delivery, newest first, redeliveries included. */
+  deliveries(): DeliveryRecord[] {
+    return this.world.deliveries.list();
+  }
+
+  /** The deliveries `POST /app/hook/deliveries/{id}/attempts` made, in order; `redeliveryOf` names the one asked for. */
+  redeliveries(): DeliveryRecord[] {
+    return this.world.deliveries.redeliveries();
   }
 }

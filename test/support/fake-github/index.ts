@@ -15,6 +15,7 @@ export type { PullRecord, PullSeed } from './pulls.js';
 export type { ReviewRecord, ReviewSeed, ReviewState } from './reviews.js';
 export type { ProtectionRecord } from './branch-protection.js';
 export type { InvitationRecord } from './collaborators.js';
+export type { DeliveryRecord, DeliverySeed } from './deliveries.js';
 export type { EnvironmentRecord } from './environments.js';
 export type { RulesetRecord } from './rulesets.js';
 export { teamSlug, type TeamPermission, type TeamRecord, type TeamSeed } from './teams.js';

@@ -44,7 +44,7 @@ function installationJson(world: World): Record<string, unknown> {
  * GitHub's check of the app JWT on `/app/...` routes: an RS256 token signed by the app's key,
  * whose `iss` is the app id and which has not expired. Only enforced when the fake knows the key.
  */
-function requireAppJwt(world: World, req: FakeRequest): void {
+export function requireAppJwt(world: World, req: FakeRequest): void {
   if (!world.appPublicKey) return;
   const unauthorized = (message: string) => new HttpError(401, { message, documentation_url: 'https://docs.github.com/rest', status: '401' });
   const token = /^bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];

@@ -6,6 +6,7 @@
 import { checkRoutes } from './checks.js';
 import { collaboratorRoutes } from './collaborators.js';
 import { contentRoutes } from './contents.js';
+import { deliveryRoutes } from './deliveries.js';
 import { environmentRoutes } from './environments.js';
 import { gitRoutes } from './git.js';
 import { gitWriteRoutes } from './git-writes.js';
@@ -27,6 +28,7 @@ import type { World } from './world.js';
 
 const AREAS: Array<(router: Router, world: World) => void> = [
   installationRoutes,
+  deliveryRoutes,
   installationRepoRoutes,
   repoRoutes,
   labelRoutes,

@@ -9,6 +9,7 @@ import type { OpenApiSpecName } from '../openapi.js';
 import { ProtectionStore } from './branch-protection.js';
 import { CheckStore } from './checks.js';
 import { CollaboratorStore } from './collaborators.js';
+import { DeliveryStore } from './deliveries.js';
 import { EnvironmentStore } from './environments.js';
 import { GitStore } from './git-store.js';
 import { IssueStore } from './issues.js';
@@ -120,6 +121,7 @@ export class World {
   readonly rulesets: RulesetStore;
   readonly environments: EnvironmentStore;
   readonly variables: VariableStore;
+  readonly deliveries: DeliveryStore;
 
   constructor(options: FakeGitHubOptions) {
     this.urls = urlsFor(options.baseUrl ?? 'https://api.github.com');
@@ -144,6 +146,7 @@ export class World {
     this.rulesets = new RulesetStore(this);
     this.environments = new EnvironmentStore(this);
     this.variables = new VariableStore(this);
+    this.deliveries = new DeliveryStore(this);
   }
 
   /** A fixed, advancing clock: timestamps are reproducible and strictly increasing. */
