@@ -13,7 +13,6 @@ import {
   type Review,
 } from '../core/approvals.js';
 import type { GitHubClient, RepoRef } from './client.js';
-import type { CheckConclusion } from './render/index.js';
 import { statusOf } from './errors.js';
 
 export interface PullState {
@@ -119,17 +118,3 @@ export async function latestCheckRun(client: GitHubClient, ref: RepoRef, sha: st
   return { id: run.id, status: run.status, conclusion: run.conclusion, title: run.output.title ?? '', summary: run.output.summary ?? '', text: run.output.text ?? undefined };
 }
 
-/**
- * A new conclusion and output for a finished check run. The text goes back as it was, so that
- * nothing depends on how GitHub treats an output without it; annotations are kept by GitHub.
- */
-export async function regateCheckRun(client: GitHubClient, ref: RepoRef, checkRunId: number, result: { conclusion: CheckConclusion; title: string; summary: string; text: string | undefined }): Promise<void> {
-  await client.rest.checks.update({
-    owner: ref.owner,
-    repo: ref.repo,
-    check_run_id: checkRunId,
-    status: 'completed',
-    conclusion: result.conclusion,
-    output: { title: result.title, summary: result.summary, ...(result.text ? { text: result.text } : {}) },
-  });
-}

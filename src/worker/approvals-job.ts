@@ -6,7 +6,8 @@
  * the check run and its update.
  */
 import { RetryableError } from '../core/errors.js';
-import { checkApprovals, fetchPull, latestCheckRun, regateCheckRun } from '../github-app/reviews.js';
+import { checkApprovals, fetchPull, latestCheckRun } from '../github-app/reviews.js';
+import { finishCheckRun } from '../github-app/check-runs.js';
 import { readApprovals, regate } from '../github-app/render/approvals.js';
 import type { ApprovalsJob } from '../queue/jobs.js';
 import type { WorkerContext } from './context.js';
@@ -44,7 +45,8 @@ export async function processApprovalsJob(job: ApprovalsJob, context: WorkerCont
   if (next.conclusion === check.conclusion && next.summary === check.summary && next.title === check.title) {
     return { result: 'unchanged', conclusion: next.conclusion, checkRunId: check.id };
   }
-  await regateCheckRun(client, ref, check.id, { ...next, text: check.text });
+  // The text goes back as it was; annotations are kept by GitHub (none are added).
+  await finishCheckRun(client, ref, check.id, { ...next, ...(check.text ? { text: check.text } : {}) });
   log.info({ conclusion: next.conclusion, satisfied: evaluation.satisfied }, 'plan check re-gated on approvals');
   return { result: 'updated', conclusion: next.conclusion, checkRunId: check.id };
 }
