@@ -11,6 +11,21 @@ const normalized = (line: string) => line.replace(/\s+/g, ' ').replace(/\s*([{}[
 /** Past this many line pairs the alignment costs more than it saves: the new text is used as it is. */
 const MAX_CELLS = 4_000_000;
 
+/**
+ * The longest common subsequence table of two line lists, filled from the end so that it is
+ * read forwards: `table[i * width + j]` is the length for `a[i..]` and `b[j..]`.
+ */
+function commonTable(a: readonly string[], b: readonly string[]): { table: Uint32Array; width: number } {
+  const width = b.length + 1;
+  const table = new Uint32Array((a.length + 1) * width);
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      table[i * width + j] = a[i] === b[j] ? table[(i + 1) * width + j + 1]! + 1 : Math.max(table[(i + 1) * width + j]!, table[i * width + j + 1]!);
+    }
+  }
+  return { table, width };
+}
+
 /** `next` with every line that matches an original line (aligned in order) replaced by that original. */
 export function keepOriginalLines(original: string, next: string): string {
   const a = original.split('\n');
@@ -18,14 +33,7 @@ export function keepOriginalLines(original: string, next: string): string {
   if (a.length * b.length > MAX_CELLS) return next;
   const na = a.map(normalized);
   const nb = b.map(normalized);
-  // Longest common subsequence of the normalized lines, from the end, so it is read forwards.
-  const width = b.length + 1;
-  const table = new Uint32Array((a.length + 1) * width);
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      table[i * width + j] = na[i] === nb[j] ? table[(i + 1) * width + j + 1]! + 1 : Math.max(table[(i + 1) * width + j]!, table[i * width + j + 1]!);
-    }
-  }
+  const { table, width } = commonTable(na, nb);
   const out: string[] = [];
   let i = 0;
   let j = 0;
@@ -44,13 +52,7 @@ export function keepOriginalLines(original: string, next: string): string {
 export function changedLines(before: string, after: string): string[] {
   const a = before.split('\n');
   const b = after.split('\n');
-  const width = b.length + 1;
-  const table = new Uint32Array((a.length + 1) * width);
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      table[i * width + j] = a[i] === b[j] ? table[(i + 1) * width + j + 1]! + 1 : Math.max(table[(i + 1) * width + j]!, table[i * width + j + 1]!);
-    }
-  }
+  const { table, width } = commonTable(a, b);
   const out: string[] = [];
   let i = 0;
   let j = 0;
