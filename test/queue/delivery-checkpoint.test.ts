@@ -1,21 +1,16 @@
 import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryCheckpoint } from '../../src/queue/delivery-checkpoint.js';
-import { connectRedis, deleteKeys, testPrefix } from '../support/redis.js';
+import { useRedis } from '../support/redis.js';
 
 describe('the delivery checkpoint', () => {
-  const connections: Redis[] = [];
+  const store = useRedis();
   let redis: Redis;
   let prefix: string;
 
   beforeEach(async () => {
-    prefix = testPrefix();
-    redis = await connectRedis(connections);
-  });
-
-  afterEach(async () => {
-    await deleteKeys(prefix);
-    for (const c of connections.splice(0)) c.disconnect();
+    prefix = store.prefix;
+    redis = await store.connect();
   });
 
   it('is unset at first, then reads back what was written, under <prefix>:deliveries-checked-until', async () => {
@@ -26,7 +21,7 @@ describe('the delivery checkpoint', () => {
     expect(await checkpoint.read()).toEqual(at);
     expect(await redis.get(`${prefix}:deliveries-checked-until`)).toBe(String(at.getTime()));
     // Another process (another web replica) sees it too.
-    expect(await new DeliveryCheckpoint(await connectRedis(connections), prefix).read()).toEqual(at);
+    expect(await new DeliveryCheckpoint(await store.connect(), prefix).read()).toEqual(at);
   });
 
   it('only moves forward: an older pass finishing later does not set it back', async () => {
@@ -48,7 +43,7 @@ describe('the delivery checkpoint', () => {
 
   it('lets one web process at a time make the pass, and frees it once done', async () => {
     const first = new DeliveryCheckpoint(redis, prefix);
-    const second = new DeliveryCheckpoint(await connectRedis(connections), prefix);
+    const second = new DeliveryCheckpoint(await store.connect(), prefix);
     const release = await first.claim(60_000);
     expect(release).toBeDefined();
     expect(await second.claim(60_000)).toBeUndefined();

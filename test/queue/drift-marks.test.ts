@@ -2,27 +2,25 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DriftMarks, RevertCounter } from '../../src/queue/drift-marks.js';
 import { Queues } from '../../src/queue/queues.js';
-import { connectRedis, deleteKeys, testPrefix } from '../support/redis.js';
+import { useRedis } from '../support/redis.js';
 
 const job = { installationId: 1, owner: 'acme', repo: 'converge-config' };
 const mark = (sender: string) => ({ sender, at: '2026-12-03T12:00:00.000Z', event: 'repository.edited' });
 
 describe('drift marks and the debounced drift job', () => {
-  const connections: Redis[] = [];
+  const store = useRedis();
   let redis: Redis;
   let prefix: string;
   let queues: Queues;
 
   beforeEach(async () => {
-    prefix = testPrefix();
-    redis = await connectRedis(connections);
+    prefix = store.prefix;
+    redis = await store.connect();
     queues = new Queues(redis, prefix);
   });
 
   afterEach(async () => {
     await queues.close();
-    await deleteKeys(prefix);
-    for (const c of connections.splice(0)) c.disconnect();
   });
 
   it('collapses 1,000 events on 100 resources into one delayed job whose marks name each resource once, the last sender winning', async () => {

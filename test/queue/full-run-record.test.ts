@@ -5,26 +5,24 @@ import { FullRunRecord } from '../../src/queue/full-run-record.js';
 import type { FullRunJob } from '../../src/queue/jobs.js';
 import { Queues } from '../../src/queue/queues.js';
 import { syncSchedule } from '../../src/queue/schedules.js';
-import { connectRedis, deleteKeys, testPrefix } from '../support/redis.js';
+import { useRedis } from '../support/redis.js';
 
 const job = { installationId: 1, owner: 'acme', repo: 'converge-config' };
 
 describe('the full run schedule while events flow', () => {
-  const connections: Redis[] = [];
+  const store = useRedis();
   let redis: Redis;
   let prefix: string;
   let queues: Queues;
 
   beforeEach(async () => {
-    prefix = testPrefix();
-    redis = await connectRedis(connections);
+    prefix = store.prefix;
+    redis = await store.connect();
     queues = new Queues(redis, prefix);
   });
 
   afterEach(async () => {
     await queues.close();
-    await deleteKeys(prefix);
-    for (const c of connections.splice(0)) c.disconnect();
   });
 
   /** What the scheduler's next run carries, as the worker will see it. */
@@ -60,7 +58,7 @@ describe('the full run schedule while events flow', () => {
     await record.finished(job, 1_700_000_000_000);
     await record.finished(job, 1_700_000_100_000);
     // Another process, and the repo named in another case: the same record.
-    const other = new FullRunRecord(await connectRedis(connections), prefix);
+    const other = new FullRunRecord(await store.connect(), prefix);
     expect(await other.lastFinishedAt({ ...job, owner: 'Acme', repo: 'Converge-Config' })).toBe(1_700_000_100_000);
     expect(await other.lastFinishedAt({ ...job, repo: 'converge-db' })).toBeUndefined();
     const ttl = await redis.ttl(`${prefix}:full-run-last:acme/converge-config`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { afterEach, beforeEach } from 'vitest';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -43,4 +44,27 @@ export async function waitIdle(queue: Queue, timeoutMs = 20_000): Promise<void> 
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Per test: a fresh prefix, and connections to Redis made through `connect`; after each test
+ * the connections are closed and the prefix's keys deleted. Registered first, these hooks run
+ * after the test file's own (which close queues on the connections).
+ */
+export function useRedis(): { readonly prefix: string; connect(): Promise<Redis> } {
+  const connections: Redis[] = [];
+  let prefix = '';
+  beforeEach(() => {
+    prefix = testPrefix();
+  });
+  afterEach(async () => {
+    for (const c of connections.splice(0)) c.disconnect();
+    await deleteKeys(prefix);
+  });
+  return {
+    get prefix() {
+      return prefix;
+    },
+    connect: () => connectRedis(connections),
+  };
 }

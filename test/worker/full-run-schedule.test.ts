@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { FullRunRecord } from '../../src/queue/full-run-record.js';
 import type { FullRunJob } from '../../src/queue/jobs.js';
 import { OrgActivity } from '../../src/queue/org-activity.js';
@@ -9,7 +9,7 @@ import type { WorkerContext } from '../../src/worker/context.js';
 import { processFullRunJob } from '../../src/worker/full-run-job.js';
 import { installFakeGitHub } from '../support/fake-github/index.js';
 import { CONFIG_REPO, repoFile, workerContext } from '../support/harness.js';
-import { connectRedis, deleteKeys, testPrefix } from '../support/redis.js';
+import { useRedis } from '../support/redis.js';
 
 const fake = installFakeGitHub();
 const HOUR = 3_600_000;
@@ -33,14 +33,13 @@ function capture() {
 }
 
 describe('scheduled full runs while events flow', () => {
-  const connections: Redis[] = [];
-  let prefix: string;
+  const store = useRedis();
   let activity: OrgActivity;
   let fullRuns: FullRunRecord;
 
   beforeEach(async () => {
-    prefix = testPrefix();
-    const redis = await connectRedis(connections);
+    const prefix = store.prefix;
+    const redis = await store.connect();
     activity = new OrgActivity(redis, prefix);
     fullRuns = new FullRunRecord(redis, prefix);
     // The org drifted: any run that happens opens a drift issue.
@@ -50,11 +49,6 @@ describe('scheduled full runs while events flow', () => {
       'converge.yml': 'providers:\n  github: {}\nscope:\n  github.repository: { exclude: [converge-config] }\n',
       'repos/api.yml': repoFile('api', '  description: as declared\n'),
     });
-  });
-
-  afterEach(async () => {
-    for (const c of connections.splice(0)) c.disconnect();
-    await deleteKeys(prefix);
   });
 
   const context = (extra: Partial<WorkerContext> = {}, env: Record<string, string> = {}): WorkerContext => ({ ...workerContext(fake, { env }), activity, fullRuns, ...extra });
