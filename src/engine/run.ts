@@ -3,6 +3,7 @@ import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
 import { computePlan } from '../core/plan.js';
 import type { ChangeResult, Plan } from '../core/plan-types.js';
 import { applyDeletionPolicy, applyUpdateLimit, holdReadOnly, type PolicyOutcome } from '../core/policy.js';
+import { blockDenied, evaluateRules } from '../core/rules.js';
 import type { Change } from '../core/plan-types.js';
 import type { ReadChoice, ReadProgress } from '../core/provider.js';
 import type { Registry } from '../core/registry.js';
@@ -23,6 +24,12 @@ export interface PlanRunInput<Deps> {
   deps: Deps;
   /** Full run: read everything in bulk and report extraneous live resources. */
   full?: boolean;
+  /**
+   * Full runs and drift checks: a change a `deny` rule of head's converge.yml matches is
+   * blocked, naming the rule (reported, never made), before the update limit counts changes.
+   * Plans and convergences leave the rules to the job, which reports or refuses instead.
+   */
+  blockDenied?: boolean;
   /** An admin lifted maxDeletionsPerRun for this run. */
   overrideMaxDeletions?: boolean;
   /** An admin lifted limits.maxUpdatesPerRun for this run. */
@@ -134,12 +141,13 @@ export async function runPlan<Deps>(input: PlanRunInput<Deps>): Promise<PlanRun>
     ...(input.onReadChoice ? { onReadChoice: input.onReadChoice } : {}),
   });
   // Read-only kinds first, so their differences never count against the limits; deletions the
-  // policy blocks do not count as updates either. Shares are of every resource head declares.
+  // policy blocks, and changes a deny rule blocks, do not count as updates either. Shares are of
+  // every resource head declares.
   const declared = head.resources.length;
-  const policy = applyUpdateLimit(
-    applyDeletionPolicy(holdReadOnly(computed.changes, (kind) => registry.kind(kind)), deletionPolicyOf(head.config, { ...input, declared })),
-    updatePolicyOf(head.config, { ...input, declared }),
-  );
+  const deleting = applyDeletionPolicy(holdReadOnly(computed.changes, (kind) => registry.kind(kind)), deletionPolicyOf(head.config, { ...input, declared }));
+  const rules = input.blockDenied ? head.config.policies : [];
+  const allowed = rules.length > 0 ? { ...deleting, changes: blockDenied(deleting.changes, evaluateRules(deleting.changes, rules)) } : deleting;
+  const policy = applyUpdateLimit(allowed, updatePolicyOf(head.config, { ...input, declared }));
   return { plan: { ...computed, changes: policy.changes, diagnostics }, policy, selection, sessions };
 }
 

@@ -10,7 +10,6 @@
 import { hasErrors } from '../core/diagnostics.js';
 import type { Change, ChangeResult, ReadFailure } from '../core/plan-types.js';
 import { parseResourceKey, resourceKey } from '../core/resource.js';
-import { blockDenied, evaluateRules } from '../core/rules.js';
 import type { Model } from '../config/load.js';
 import { runApply, runPlan } from '../engine/run.js';
 import { githubWebUrl } from '../env/github-host.js';
@@ -107,7 +106,7 @@ export async function processDriftJob(job: DriftJob, context: WorkerContext, dep
   const selected = selecting(head, new Set(declared.keys()));
   // Who changed each marked resource, declared or not.
   const markOf = new Map<string, DriftMark>([...declared, ...undeclared.map((key) => [key, marks.get(key)!] as const)]);
-  let run = await runPlan({
+  const run = await runPlan({
     registry: context.registry,
     head: selected,
     // The same model as base: every difference found is drift, none is the config's own change.
@@ -117,11 +116,11 @@ export async function processDriftJob(job: DriftJob, context: WorkerContext, dep
     // As in a full run: with another config repo unknown, nothing undeclared counts as extraneous.
     footprint: footprintFor(head, context, ref, others, { full: lookFor.length > 0 }),
     applies: reverting,
+    // A revert a deny rule forbids is not made, as in the full run.
+    blockDenied: true,
     undeclared: lookFor,
   });
   try {
-    // A revert a deny rule forbids is not made, as in the full run.
-    if (head.config.policies.length > 0) run = { ...run, plan: { ...run.plan, changes: blockDenied(run.plan.changes, evaluateRules(run.plan.changes, head.config.policies)) } };
     const limit = context.env.CONVERGE_DRIFT_MAX_REVERTS_PER_HOUR;
     const leftAlone: string[] = [];
     const found: Change[] = [];

@@ -2,7 +2,6 @@ import { hasErrors } from '../core/diagnostics.js';
 import { ConvergeError } from '../core/errors.js';
 import type { Change, ChangeResult, ReadFailure } from '../core/plan-types.js';
 import { resourceKey } from '../core/resource.js';
-import { blockDenied, evaluateRules } from '../core/rules.js';
 import { runApply, runPlan, type PlanRun } from '../engine/run.js';
 import { githubWebUrl } from '../env/github-host.js';
 import { appGitHubError, checkRunUrl, commentOn, defaultBranchHead, snapshotAt, syncDriftIssues, type DriftIssueOutcome, type DriftReport } from '../github-app/index.js';
@@ -145,6 +144,8 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
             ...(job.overrideMaxDeletions ? { overrideMaxDeletions: true } : {}),
             ...(job.overrideMaxUpdates ? { overrideMaxUpdates: true } : {}),
             applies,
+            // A revert a deny rule forbids is not made: it stays in the drift issue with the rule's name.
+            blockDenied: true,
             onProgress: (read) => progress.onProgress(read),
           }),
         );
@@ -152,8 +153,6 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
         // No progress update may land after the final result (or the failure).
         await progress.stop();
       }
-      // A revert a deny rule forbids is not made: it stays in the drift issue with the rule's name.
-      if (head.config.policies.length > 0) run = { ...run, plan: { ...run.plan, changes: blockDenied(run.plan.changes, evaluateRules(run.plan.changes, head.config.policies)) } };
       const found = run.plan.changes.filter((c) => c.action !== 'noop');
       const toRevert = found.filter(applies);
       const reverted = toRevert.length > 0 ? await runApply({ ...run, plan: { ...run.plan, changes: toRevert } }, context.registry, context.env.CONVERGE_APPLY_CONCURRENCY) : [];

@@ -166,4 +166,15 @@ describe('policy rules on convergence', () => {
     expect(issue!.body).toContain('no-public-repositories');
     expect(issue!.body).not.toContain('github.repository/docs');
   });
+
+  it('does not count a revert a deny rule forbids against maxUpdatesPerRun', async () => {
+    const settings = `${POLICIES}drift:\n  mode: revert\nlimits:\n  maxUpdatesPerRun: 1\n`;
+    fake.addRepo({ name: 'site', description: 'site', visibility: 'private', private: true });
+    fake.addRepo({ name: 'docs', description: 'drifted' });
+    seed({ 'repos/site.yml': repoFile('site', '  description: site\n  visibility: public\n'), 'repos/docs.yml': repoFile('docs', '  description: docs\n') }, settings);
+    await processFullRunJob({ ...job, reason: 'schedule' }, workerContext(fake));
+    // One revert is allowed and one is denied: the limit of one is not exceeded, so docs is reverted.
+    expect(fake.repo('docs').description).toBe('docs');
+    expect(fake.repo('site').visibility).toBe('private');
+  });
 });
