@@ -13,7 +13,7 @@ import { hasErrors } from '../core/diagnostics.js';
 import { jsonEqual } from '../core/diff.js';
 import { footprintMatcher } from '../core/policy.js';
 import type { Change } from '../core/plan-types.js';
-import { DEFAULT_TARGET, resourceKey, type ResourceRef } from '../core/resource.js';
+import { parseResourceKey, resourceKey, type ResourceRef } from '../core/resource.js';
 import type { Model } from '../config/load.js';
 import { runPlan } from '../engine/run.js';
 import { Sessions } from '../engine/sessions.js';
@@ -94,12 +94,6 @@ export async function adoptIntoPullRequest(request: AdoptRequest): Promise<Adopt
   const pull = await openOrUpdatePull(client, ref, open, { branch: ADOPT_BRANCH, base: defaultBranch, title: adoptTitle(entries), body: adoptBody(entries, new Date()) });
   log.info({ pull: pull.number, adopted: added.map((e) => e.key), skipped: result.skipped.length }, 'adopt PR written');
   return { pull, adopted: added, skipped: result.skipped };
-}
-
-/** `kind/name` or `kind@target/name`, as the drift issue shows keys. */
-export function parseResourceKey(key: string): ResourceRef | undefined {
-  const match = /^([a-z0-9-]+\.[a-z0-9-]+)(?:@([^/]+))?\/(.+)$/.exec(key);
-  return match ? { kind: match[1]!, target: match[2] ?? DEFAULT_TARGET, name: match[3]! } : undefined;
 }
 
 /** The one resource's change, read live through the engine: a plan of its file, or, when undeclared, a read of it alone. */

@@ -19,7 +19,7 @@ import { configError } from '../config/diagnostic.js';
 import { loadModel, type Model } from '../config/load.js';
 import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
 import type { Registry } from '../core/registry.js';
-import { resourceKey, type DesiredResource, type ResourceRef } from '../core/resource.js';
+import { parseResourceKey, resourceKey, type DesiredResource, type ResourceRef } from '../core/resource.js';
 import { configRepos } from '../env/config-repos.js';
 import { appGitHubError, defaultBranchHead, snapshotAt, type GitHubClient, type RepoRef } from '../github-app/index.js';
 import { listInstallationRepos } from '../github-app/installation-repos.js';
@@ -130,19 +130,14 @@ export async function loadOtherClaims(context: WorkerContext, client: GitHubClie
     found.repos.push(repo);
     if (claims.invalid) found.unknown.push({ repo: `${self.owner}/${repo}`, why: claims.invalid });
     for (const claim of claims.claims) {
-      const id = identity(context.registry, parseKey(claim.key));
+      // Claims are keys resourceKey wrote, so each reads back.
+      const ref = parseResourceKey(claim.key);
+      if (!ref) continue;
+      const id = identity(context.registry, ref);
       found.byIdentity.set(id, [...(found.byIdentity.get(id) ?? []), claim]);
     }
   }
   return found;
-}
-
-/** A resource key back into its parts (`kind@target/name` or `kind/name`). */
-function parseKey(key: string): ResourceRef {
-  const slash = key.indexOf('/');
-  const head = key.slice(0, slash);
-  const at = head.indexOf('@');
-  return at === -1 ? { kind: head, target: 'default', name: key.slice(slash + 1) } : { kind: head.slice(0, at), target: head.slice(at + 1), name: key.slice(slash + 1) };
 }
 
 /** One error per resource of `model` another config repo declares too, on the resource's own line. */
