@@ -90,6 +90,7 @@ export function loadRepoConfig(files: ConfigFiles, registry: Registry, diagnosti
   const schedule = checkSchedule(parsed, doc);
   diagnostics.push(...schedule);
   // Whatever happens to this model, an unschedulable pattern never reaches the scheduler.
-  const config = schedule.length > 0 ? { ...parsed, schedule: { enabled: parsed.schedule.enabled, everyDaysWithEvents: parsed.schedule.everyDaysWithEvents } } : parsed;
+  const { fullRun: _unschedulable, ...scheduleWithoutCron } = parsed.schedule;
+  const config = schedule.length > 0 ? { ...parsed, schedule: scheduleWithoutCron } : parsed;
   return { config, targets, valid: !diagnostics.some((d) => d.location?.file === REPO_CONFIG_FILE) };
 }
