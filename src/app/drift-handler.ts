@@ -38,7 +38,7 @@ export function driftHandler(options: DriftHandlerOptions): (context: Context, n
     const touch = driftTouch(name, action, context.payload, now());
     if (!touch) return ignored('no managed resource named');
     // Whoever sent it, Converge's bot included: events flow, and what they name was changed since any full run read it.
-    await options.queues.eventSeen(touch.org, touch.repos);
+    await options.queues.activity.eventSeen(touch.org, touch.repos);
     if (touch.keys.length === 0) return ignored('no managed resource named');
     const slug = await options.appSlug?.();
     if (touch.sender.type === 'Bot' && slug !== undefined && touch.sender.login.toLowerCase() === `${slug.toLowerCase()}[bot]`) return ignored("the app's own change");

@@ -112,11 +112,6 @@ export class Queues {
    * the window adds its keys to the marks and finds that job waiting: one job per config repo
    * per window, whatever the burst. An event while the job runs gets one more job after it.
    */
-  /** An event for the org arrived, naming these repositories (org-activity.ts). */
-  async eventSeen(org: string, repos: readonly string[]): Promise<void> {
-    await this.activity.eventSeen(org, repos);
-  }
-
   async enqueueDrift(job: DriftJob, keys: readonly string[], mark: DriftMark, debounceMs: number): Promise<void> {
     await this.driftMarks.add(job, keys, mark);
     await this.converge.add('drift', job, {
