@@ -27,7 +27,7 @@ export interface RedeliverOptions {
 export interface RedeliverResult {
   /** Delivery attempts listed since `since`. */
   examined: number;
-  /** Events (guids) none of whose attempts was answered 2xx. */
+  /** Events (guids) none of whose attempts was answered 2xx, the last one unanswered or 5xx. */
   failed: number;
   /** Of those, redeliveries GitHub accepted. */
   redelivered: number;
@@ -45,14 +45,21 @@ interface EventAttempts {
   /** Earliest attempt listed: the event's place in the replay order. */
   first: Date;
   /** The attempt to redeliver: the newest. */
-  latest: { id: number; at: Date; event: string; action: string | null };
+  latest: { id: number; at: Date; event: string; action: string | null; statusCode: number };
 }
 
 const succeeded = (statusCode: number) => statusCode >= 200 && statusCode < 300;
+/**
+ * Worth delivering again: GitHub got no answer (0: the app was down) or a 5xx. A 4xx is the
+ * app's own verdict on that payload (a bad signature, a payload it cannot use): sent again it
+ * would be refused again, and every start would ask once more.
+ */
+const missed = (statusCode: number) => statusCode === 0 || statusCode >= 500;
 
 /**
  * Lists the app webhook's deliveries (newest first, 100 a page) back to `since`, and asks GitHub
- * to redeliver, oldest event first, each event no attempt of which was answered 2xx. A
+ * to redeliver, oldest event first, each event no attempt of which was answered 2xx and whose
+ * last attempt got no answer or a 5xx. A
  * redelivery GitHub refuses for that delivery alone (404 gone, 422 too old) is logged and
  * skipped; any other failure is thrown, with the redeliveries made so far already made.
  */
@@ -72,17 +79,17 @@ export async function redeliverFailed(app: GitHubClient, options: RedeliverOptio
           guid: delivery.guid,
           ok: succeeded(delivery.status_code),
           first: at,
-          latest: { id: delivery.id, at, event: delivery.event, action: delivery.action },
+          latest: { id: delivery.id, at, event: delivery.event, action: delivery.action, statusCode: delivery.status_code },
         });
         continue;
       }
       known.ok ||= succeeded(delivery.status_code);
       if (at < known.first) known.first = at;
-      if (at > known.latest.at) known.latest = { id: delivery.id, at, event: delivery.event, action: delivery.action };
+      if (at > known.latest.at) known.latest = { id: delivery.id, at, event: delivery.event, action: delivery.action, statusCode: delivery.status_code };
     }
   }
 
-  const failed = [...events.values()].filter((e) => !e.ok).sort((a, b) => a.first.getTime() - b.first.getTime());
+  const failed = [...events.values()].filter((e) => !e.ok && missed(e.latest.statusCode)).sort((a, b) => a.first.getTime() - b.first.getTime());
   const now = failed.slice(0, options.max);
   const later = failed.slice(options.max);
   let redelivered = 0;

@@ -42,8 +42,10 @@ describe('redelivering the webhook deliveries GitHub could not make', () => {
     const twice = fake.addDelivery({ delivered_at: ago(250), status_code: 0, event: 'member', action: 'added' });
     const again = fake.addDelivery({ delivered_at: ago(150), guid: twice.guid, status_code: 500, redelivery: true, event: 'member', action: 'added' });
     fake.addDelivery({ delivered_at: ago(100), status_code: 200 });
+    // The app refused this one itself (a payload it cannot use): sent again, it would be refused again.
+    fake.addDelivery({ delivered_at: ago(90), status_code: 400, event: 'label', action: 'edited' });
     const result = await redeliverFailed(await probotFor(fake).auth(), { since: HOUR_AGO, max: 100, log: capture().log });
-    expect(result).toMatchObject({ examined: 5, failed: 1, redelivered: 1 });
+    expect(result).toMatchObject({ examined: 6, failed: 1, redelivered: 1 });
     expect(redeliveredIds()).toEqual([again.id]);
   });
 
