@@ -32,6 +32,8 @@ export interface ImportInput<Deps> {
   onProgress?: (progress: ReadProgress) => void;
   /** The config repo's own name: its footprint is left out, as full runs leave it alone. */
   configRepo?: string;
+  /** More glob patterns on resource keys to leave out: what the org's other config repos own. */
+  leaveOut?: readonly string[];
 }
 
 export interface ImportResult {
@@ -128,7 +130,7 @@ export async function importLive<Deps>(input: ImportInput<Deps>): Promise<Import
   } finally {
     await sessions.closeAll();
   }
-  const own = footprintMatcher(input.configRepo ? footprintOf(registry, targets, kinds, input.configRepo) : []);
+  const own = footprintMatcher([...(input.configRepo ? footprintOf(registry, targets, kinds, input.configRepo) : []), ...(input.leaveOut ?? [])]);
   const imported = resources.filter((r) => !own(r));
   if (failures.length > 0) return { files: new Map(), resources: imported.length, failures };
   return { files: renderImport({ registry, providers: input.providers, resources: imported }), resources: imported.length, failures };

@@ -19,7 +19,7 @@ import { configError } from '../config/diagnostic.js';
 import { loadModel, type Model } from '../config/load.js';
 import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
 import type { Registry } from '../core/registry.js';
-import { parseResourceKey, resourceKey, type DesiredResource, type ResourceRef } from '../core/resource.js';
+import { DEFAULT_TARGET, parseResourceKey, resourceKey, type DesiredResource, type ResourceRef } from '../core/resource.js';
 import { configRepos } from '../env/config-repos.js';
 import { appGitHubError, defaultBranchHead, snapshotAt, type GitHubClient, type RepoRef } from '../github-app/index.js';
 import { listInstallationRepos } from '../github-app/installation-repos.js';
@@ -216,12 +216,20 @@ export const EVERYTHING = '**';
  * cannot see), and everything another config repo declares. With `full`, when some other
  * config repo's claims are unknown, everything undeclared (see fullRunHold).
  */
-export function footprintFor(model: Model, context: WorkerContext, self: RepoRef, others: OtherClaims, options: { full?: boolean } = {}): string[] {
+export function footprintFor(model: Pick<Model, 'targets'>, context: WorkerContext, self: RepoRef, others: OtherClaims, options: { full?: boolean } = {}): string[] {
   const targets = model.targets.get('github');
   const entries = [self.repo, ...configRepos(context.env.CONVERGE_CONFIG_REPO).entries];
   const own = [...new Set(entries.flatMap((configRepo) => githubFootprint(targets, { owner: self.owner, configRepo })))];
   const claimed = exactKeyPatterns([...others.byIdentity.values()].flatMap((claims) => claims.map((c) => c.key)));
   return [...own, ...claimed, ...(options.full && others.unknown.length > 0 ? [EVERYTHING] : [])];
+}
+
+/**
+ * What an import into `self` (the onboarding PR) leaves out besides `self`'s own footprint: the
+ * org's other config repos and everything they declare, which `self` would otherwise claim too.
+ */
+export function importFootprint(context: WorkerContext, self: RepoRef, others: OtherClaims): string[] {
+  return footprintFor({ targets: new Map([['github', new Map([[DEFAULT_TARGET, {}]])]]) }, context, self, others);
 }
 
 /** Why a full run looked for nothing extraneous, or undefined when it did. */

@@ -8,6 +8,7 @@ import { importLive } from '../importer/index.js';
 import { configRepoReadme, onboardingBody, type OnboardingFacts } from '../onboarding/text.js';
 import type { OnboardJob } from '../queue/jobs.js';
 import { providerDeps, type WorkerContext } from './context.js';
+import { importFootprint, loadOtherClaims } from './claims.js';
 import type { JobReport } from './job-report.js';
 
 export interface OnboardOutcome extends JobReport {
@@ -45,7 +46,11 @@ export async function processOnboardJob(job: OnboardJob, context: WorkerContext)
     return { result: 'opened-before', pullNumber: before.number };
   }
 
-  const imported = await importLive({ registry: context.registry, providers: { github: {} }, deps: providerDeps(context, client, job.owner, log), configRepo: job.repo });
+  // The org's other config repos, and what they declare, are theirs: this repo would claim them too.
+  const others = await loadOtherClaims(context, client, ref);
+  if (others.unknown.length > 0) log.warn({ unknown: others.unknown }, 'onboarding imports what an unreadable config repo may declare: its PR would show claim errors for those');
+  const leaveOut = importFootprint(context, ref, others);
+  const imported = await importLive({ registry: context.registry, providers: { github: {} }, deps: providerDeps(context, client, job.owner, log), configRepo: job.repo, leaveOut });
   if (imported.failures.length > 0) {
     // Nothing partial is proposed: a PR missing what could not be read would plan it as new.
     const names = imported.failures.slice(0, 5).map((f) => `${resourceKey(f)} (${f.message})`);

@@ -49,6 +49,29 @@ describe('the onboarding PR', () => {
     expect(run.output.summary).toMatch(/No changes\.\*\* \d+ resources already match the configuration/);
   });
 
+  it("leaves the org's other config repos, and what they declare, out of a second config repo's import", async () => {
+    const DB = 'converge-db';
+    fake.addRepo({ name: CONFIG_REPO });
+    fake.commit(CONFIG_REPO, { 'converge.yml': 'providers:\n  github: {}\n', 'repos/api.yml': 'kind: github.repository\nname: api\nspec:\n  description: Public API\n' });
+    fake.addRepo({ name: DB });
+    fake.commit(DB, { 'README.md': '# db config\n' });
+    const context = workerContext(fake, { env: { CONVERGE_CONFIG_REPO: `${CONFIG_REPO},${DB}` } });
+    const outcome = await processOnboardJob({ ...job(), repo: DB }, context);
+    expect(outcome.result).toBe('opened');
+    const [pr] = fake.pulls(DB).filter((p) => p.head.ref === 'converge/onboarding');
+    const imported = fake.files(DB, 'converge/onboarding');
+    const files = Object.keys(imported);
+    expect(files).toContain('repos/web.yml');
+    // The api repository is declared by the first config repo; its labels, which nobody declares, are imported.
+    expect(imported['repos/api.yml']).not.toMatch(/kind: github\.repository\nname: api\n/);
+    expect(imported['repos/api.yml']).toContain('name: api/bug');
+    expect(files).not.toContain(`repos/${CONFIG_REPO}.yml`);
+    expect(files).not.toContain(`repos/${DB}.yml`);
+    // So its plan claims nothing the first config repo declares.
+    const plan = await processPlanJob({ installationId: 1, owner: 'acme', repo: DB, pullNumber: pr!.number, headSha: pr!.head.sha, baseSha: pr!.base.sha, fromFork: false }, context, { remember: async () => {}, finalAttempt: true });
+    expect(plan.conclusion).toBe('success');
+  });
+
   it('is opened once: not again while open, nor after it was closed, until an operator asks', async () => {
     fake.addRepo({ name: CONFIG_REPO });
     fake.commit(CONFIG_REPO, { 'README.md': '# config\n' });
