@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
+import { DRIFT_EVENTS } from '../../src/app/drift-events.js';
 
 /**
  * The app GitHub creates from the registration page must deliver its webhooks where the user
@@ -56,5 +57,14 @@ describe('registration manifest (Probot’s setup flow reading app.yml)', () => 
     vi.stubEnv('GHE_HOST', 'github.acme.internal');
     vi.stubEnv('GH_ORG', 'acme');
     expect(new ManifestCreation().createAppUrl).toBe('https://github.acme.internal/organizations/acme/settings/apps/new');
+  });
+});
+
+describe('app.yml subscribes to what the app handles', () => {
+  it('names every event the drift handler maps, and the events the other handlers need', () => {
+    const events = new Set((parse(readFileSync('app.yml', 'utf8')) as { default_events: string[] }).default_events);
+    const drift = new Set(DRIFT_EVENTS.map((name) => name.split('.')[0]!));
+    expect([...drift].filter((event) => !events.has(event))).toEqual([]);
+    for (const event of ['pull_request', 'push', 'check_run', 'check_suite', 'issue_comment', 'pull_request_review', 'repository']) expect(events).toContain(event);
   });
 });
