@@ -188,3 +188,7 @@ export type RepoConfig = z.infer<typeof RepoConfig>;
 /** Where the repo config lives: the config repo's root. */
 export const REPO_CONFIG_FILE = 'converge.yml';
 
+/** How drift of one kind is treated: its `drift.kinds` entry, else `drift.mode`. */
+export function driftModeOf(drift: Pick<RepoConfig['drift'], 'mode' | 'kinds'>, kind: string): z.infer<typeof DriftMode> {
+  return drift.kinds[kind] ?? drift.mode;
+}

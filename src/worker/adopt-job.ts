@@ -15,6 +15,7 @@ import { footprintMatcher } from '../core/policy.js';
 import type { Change } from '../core/plan-types.js';
 import { parseResourceKey, resourceKey, type ResourceRef } from '../core/resource.js';
 import type { Model } from '../config/load.js';
+import { driftModeOf, type RepoConfig } from '../config/schema.js';
 import { runPlan } from '../engine/run.js';
 import { Sessions } from '../engine/sessions.js';
 import { branchTip, commitFiles, openOrUpdatePull, pointBranch, pullsFromBranch } from '../github-app/config-repo-pr.js';
@@ -69,6 +70,14 @@ function stillToAdopt(changes: readonly Change[], model: Model): Change[] {
 }
 
 /** Open the adopt PR, or add a commit to the open one, declaring the changes' resources as they are live. */
+/**
+ * The drift found of kinds in `adopt` mode that an adopt PR can declare: changed fields, and
+ * extraneous resources (a missing one would need its declaration deleted, which is left to a person).
+ */
+export function toAdopt(changes: readonly Change[], drift: RepoConfig['drift']): Change[] {
+  return changes.filter((c) => driftModeOf(drift, c.kind) === 'adopt' && (c.action === 'update' || (c.action === 'delete' && c.origin === 'extraneous')));
+}
+
 export async function adoptIntoPullRequest(request: AdoptRequest): Promise<AdoptPullOutcome> {
   const { client, ref, context, log } = request;
   const where = { owner: ref.owner, repo: ref.repo };

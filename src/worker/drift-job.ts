@@ -21,7 +21,8 @@ import { code } from '../github-app/render/markdown.js';
 import type { DriftMark, DriftMarks, RevertCounter } from '../queue/drift-marks.js';
 import type { DriftJob } from '../queue/jobs.js';
 import { footprintFor, loadOtherClaims, noOtherClaims, withClaims } from './claims.js';
-import { adoptIntoPullRequest } from './adopt-job.js';
+import { driftModeOf } from '../config/schema.js';
+import { adoptIntoPullRequest, toAdopt } from './adopt-job.js';
 import { modelOf, providerDeps, type WorkerContext } from './context.js';
 import { failingKeys, type JobReport } from './job-report.js';
 
@@ -102,7 +103,7 @@ export async function processDriftJob(job: DriftJob, context: WorkerContext, dep
   }
 
   const drift = head.config.drift;
-  const reverting = (c: Change) => (drift.kinds[c.kind] ?? drift.mode) === 'revert';
+  const reverting = (c: Change) => driftModeOf(drift, c.kind) === 'revert';
   const selected = selecting(head, new Set(declared.keys()));
   // Who changed each marked resource, declared or not.
   const markOf = new Map<string, DriftMark>([...declared, ...undeclared.map((key) => [key, marks.get(key)!] as const)]);
@@ -140,10 +141,10 @@ export async function processDriftJob(job: DriftJob, context: WorkerContext, dep
     const remaining = found.filter((c) => !revertedKeys.has(resourceKey(c)));
     if (leftAlone.length > 0) log.warn({ leftAlone, limit }, 'drift check left resources alone: reverted too often within the hour');
     // Kinds in adopt mode: the adopt PR declares what is live; the items stay in the issue until it is merged.
-    const toAdopt = remaining.filter((c) => (drift.kinds[c.kind] ?? drift.mode) === 'adopt' && (c.action === 'update' || (c.action === 'delete' && c.origin === 'extraneous')));
-    if (toAdopt.length > 0) {
+    const adopting = toAdopt(remaining, drift);
+    if (adopting.length > 0) {
       const changedBy = new Map([...markOf].map(([key, mark]) => [key, attributionOf(mark)]));
-      await adoptIntoPullRequest({ client, ref, context, log, changes: toAdopt, attribution: changedBy }).catch((error: unknown) => {
+      await adoptIntoPullRequest({ client, ref, context, log, changes: adopting, attribution: changedBy }).catch((error: unknown) => {
         const typed = appGitHubError(error, 'write');
         if (typed.retryable) throw typed;
         log.warn({ err: typed }, 'drift check could not write the adopt PR');

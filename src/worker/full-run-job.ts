@@ -9,7 +9,8 @@ import { driftIssueTitle, renderDriftReport, renderFullRunOutput, type DriftRepo
 import type { FullRunJob } from '../queue/jobs.js';
 import { footprintFor, fullRunHold, loadOtherClaims, noOtherClaims, withClaims } from './claims.js';
 import { modelOf, providerDeps, type WorkerContext } from './context.js';
-import { adoptIntoPullRequest, type AdoptPullOutcome } from './adopt-job.js';
+import { driftModeOf } from '../config/schema.js';
+import { adoptIntoPullRequest, toAdopt, type AdoptPullOutcome } from './adopt-job.js';
 import { authorizeFullRun, replyInvalidConfig } from './full-run-auth.js';
 import { checkRunProgress } from './full-run-progress.js';
 import { liveReuse, notDueYet } from './full-run-pacing.js';
@@ -130,7 +131,7 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
       // what that limit guards whatever the drift mode. A merge held by a limit is then applied
       // by the override in report mode too, where a full run otherwise writes nothing.
       const lifted = (c: Change) => (c.action === 'delete' ? job.overrideMaxDeletions : job.overrideMaxUpdates) === true;
-      const applies = (c: Change) => (drift.kinds[c.kind] ?? drift.mode) === 'revert' || lifted(c);
+      const applies = (c: Change) => driftModeOf(drift, c.kind) === 'revert' || lifted(c);
       let run: PlanRun;
       try {
         run = checkRun.closeLater(
@@ -175,8 +176,8 @@ export async function processFullRunJob(job: FullRunJob, context: WorkerContext)
       if (hold) log.warn({ unknown: others.unknown }, 'full run held: another config repo could not be loaded');
       const carrying = [...issues.opened, ...issues.updated, ...issues.unchanged].sort((a, b) => a - b);
       // Drift of kinds in adopt mode stays in the issue until the adopt PR that declares it is merged.
-      const toAdopt = hold ? [] : remaining.filter((c) => (drift.kinds[c.kind] ?? drift.mode) === 'adopt' && (c.action === 'update' || (c.action === 'delete' && c.origin === 'extraneous')));
-      const adopt = toAdopt.length > 0 ? await adoptFound(toAdopt, drift.issues === 'single' ? carrying[0] : undefined) : undefined;
+      const adopting = hold ? [] : toAdopt(remaining, drift);
+      const adopt = adopting.length > 0 ? await adoptFound(adopting, drift.issues === 'single' ? carrying[0] : undefined) : undefined;
       const result = renderFullRunOutput({
         reverted,
         remaining,

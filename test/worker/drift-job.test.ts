@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DriftMark } from '../../src/queue/drift-marks.js';
+import { resourceKey as resourceKeyOf } from '../../src/core/resource.js';
 import { processDriftJob, type DriftJobDeps } from '../../src/worker/drift-job.js';
 import { processFullRunJob } from '../../src/worker/full-run-job.js';
 import { installFakeGitHub } from '../support/fake-github/index.js';
@@ -122,6 +123,19 @@ describe('drift checks after events', () => {
     expect(outcome.leftAlone).toEqual(['github.repository/api']);
     const [issue] = openDriftIssues();
     expect(issue!.body).toContain('another automation keeps changing it');
+  });
+
+  it('takes the drift mode per kind: a repository in revert mode is reverted, a label in report mode only reported', async () => {
+    fake.addRepo({ name: 'api', description: 'as declared', labels: [{ name: 'bug', color: 'd73a4a' }] });
+    const settings = 'providers:\n  github: {}\ndrift:\n  mode: report\n  kinds:\n    github.repository: revert\nscope:\n  github.repository: { exclude: [converge-config] }\n';
+    seed(settings, { 'repos/api.yml': repoFile('api', '  description: as declared\n') + '---\n' + labelDoc('api', 'bug', 'd73a4a') });
+    fake.repo('api').description = 'changed in the UI';
+    fake.labels('api')[0]!.color = '000000';
+    const outcome = await processDriftJob(job, workerContext(fake), deps({ 'github.repository/api': alice, 'github.label/api/bug': alice }));
+    expect(outcome.reverted.map((r) => [resourceKeyOf(r.change), r.status])).toEqual([['github.repository/api', 'applied']]);
+    expect(fake.repo('api').description).toBe('as declared');
+    expect(fake.labels('api')[0]!.color).toBe('000000');
+    expect(openDriftIssues()[0]!.body).toContain('github.label/api/bug');
   });
 
   it('reports a resource created by hand in scope as extraneous, reading only it', async () => {

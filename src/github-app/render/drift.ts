@@ -8,6 +8,7 @@
  */
 import type { Change, ChangeResult, ReadFailure } from '../../core/plan-types.js';
 import { resourceKey } from '../../core/resource.js';
+import { driftModeOf } from '../../config/schema.js';
 import { riskOf, riskRank } from '../../core/risk.js';
 import { BlockWriter, OUTPUT_BUDGET, byteLength, fitLines, truncateText } from './budget.js';
 import {
@@ -119,7 +120,6 @@ export interface DriftReportInput {
   byEvent?: boolean;
 }
 
-const modeOf = (drift: DriftReportInput['drift'], kind: string): DriftMode => drift.kinds[kind] ?? drift.mode;
 
 type Item = { change: Change; failure?: undefined } | { change?: undefined; failure: ReadFailure };
 
@@ -148,7 +148,7 @@ function contentHash(items: readonly Item[], trackedItems: readonly TrackedItem[
   const parts = items.map((item, i) => {
     const by = input.attribution?.get(trackedItems[i]!.key);
     const change = item.change;
-    const mode = modeOf(input.drift, (change ?? item.failure).kind);
+    const mode = driftModeOf(input.drift, (change ?? item.failure).kind);
     const where = change?.source ? `${change.source.file}:${change.source.line}` : '';
     return [trackedItems[i]!.key, trackedItems[i]!.hash, mode, where, change?.owners.join(',') ?? '', change?.blocked ?? '', change ? riskOf(change).level : '', by ? `${by.by}@${by.at}` : ''].join('\u0000');
   });
@@ -178,7 +178,7 @@ function resolveLines(change: Change, input: DriftReportInput, where: string | u
   const undo = category === 'extraneous' ? 'deletes it' : category === 'missing' ? 'creates it' : 'restores the declared values';
   const viaPr = category === 'extraneous' || !where ? '' : `, or merge a PR that touches ${where}`;
   const revert =
-    modeOf(input.drift, change.kind) === 'revert'
+    driftModeOf(input.drift, change.kind) === 'revert'
       ? `**Revert:** an admin comments ${FULL_RUN} here: ${kind} drift is in <code>revert</code> mode, so the run ${undo}${held}.`
       : `**Revert:** set <code>drift.kinds: { ${text(change.kind, 80)}: revert }</code> (or <code>drift.mode: revert</code>) in converge.yml and comment ${FULL_RUN}${viaPr}${held}.`;
   const lines = [revert];
