@@ -35,14 +35,12 @@ export interface PlanRequest {
     scoped?: Array<{ kind: string; target: string }>;
   };
   /**
-   * Resources the model does not declare, to look for live (an event named them): read with
-   * the selection, one by one, and reported as extraneous when live, in scope and not the
-   * footprint, as a full run would. Their read failures are reported too.
+   * Resources the model does not declare, to look for live (an event named them), each in
+   * scope (the engine keeps only those): read with the selection, one by one, and reported as
+   * extraneous when live and not the footprint, as a full run would. Their read failures are
+   * reported too.
    */
-  undeclared?: {
-    refs: ResourceRef[];
-    inScope(ref: ResourceRef): boolean;
-  };
+  undeclared?: ResourceRef[];
   /**
    * The host's own footprint (glob patterns on resource keys, see `footprintMatcher`): never
    * extraneous, so never reported nor pruned, whatever `inScope` says. A declared footprint
@@ -83,7 +81,7 @@ function refsToRead(request: PlanRequest): ResourceRef[] {
     for (const name of resource.previousNames) add({ ...resource, name });
   }
   for (const removed of request.removed) add(removed);
-  for (const ref of request.undeclared?.refs ?? []) add(ref);
+  for (const ref of request.undeclared ?? []) add(ref);
   return [...refs.values()];
 }
 
@@ -364,11 +362,10 @@ export async function computePlan(request: PlanRequest): Promise<Plan> {
     origin: 'extraneous',
     owners: [],
   });
-  if (request.undeclared && !request.full) {
-    const { inScope } = request.undeclared;
-    for (const ref of request.undeclared.refs) {
+  if (!request.full) {
+    for (const ref of request.undeclared ?? []) {
       const key = resourceKey(ref);
-      if (claimed.has(key) || isFootprint(ref) || !inScope(ref)) continue;
+      if (claimed.has(key) || isFootprint(ref)) continue;
       claimed.add(key);
       const failure = live.failures.get(key);
       const actual = live.byKey.get(key);

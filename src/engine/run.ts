@@ -80,9 +80,8 @@ function scopedKinds(model: Model, registry: Registry<unknown>): Array<{ kind: s
 }
 
 /** The refs a full run would report were they live: of a kind it reads (declared somewhere, or named in `scope`), in a target the model has, in scope. */
-function fullRunKinds(model: Model, registry: Registry<unknown>, refs: readonly ResourceRef[]): ResourceRef[] {
+function fullRunKinds(model: Model, registry: Registry<unknown>, inScope: (ref: ResourceRef) => boolean, refs: readonly ResourceRef[]): ResourceRef[] {
   const read = new Set([...model.resources.map((r) => r.kind), ...Object.keys(model.config.scope)]);
-  const inScope = scopeMatcher(model);
   return refs.filter((ref) => read.has(ref.kind) && registry.kind(ref.kind) !== undefined && model.targets.get(providerOf(ref.kind))?.has(ref.target) === true && inScope(ref));
 }
 
@@ -110,7 +109,8 @@ export async function runPlan<Deps>(input: PlanRunInput<Deps>): Promise<PlanRun>
   if (hasErrors(head.diagnostics)) return emptyRun(head.diagnostics, selection, sessions);
 
   const scoped = input.full ? scopedKinds(head, registry) : [];
-  const undeclared = input.full ? [] : fullRunKinds(head, registry, input.undeclared ?? []);
+  const inScope = scopeMatcher(head);
+  const undeclared = input.full ? [] : fullRunKinds(head, registry, inScope, input.undeclared ?? []);
   const refs = [...selection.desired, ...selection.removed];
   await sessions.connect([...refs, ...scoped, ...undeclared]);
 
@@ -132,8 +132,8 @@ export async function runPlan<Deps>(input: PlanRunInput<Deps>): Promise<PlanRun>
     desired: selection.desired,
     removed: selection.removed,
     baseSpecs: selection.baseSpecs,
-    ...(input.full ? { full: { kinds, inScope: scopeMatcher(head), scoped } } : {}),
-    ...(undeclared.length > 0 ? { undeclared: { refs: undeclared, inScope: scopeMatcher(head) } } : {}),
+    ...(input.full ? { full: { kinds, inScope, scoped } } : {}),
+    ...(undeclared.length > 0 ? { undeclared } : {}),
     ...(input.footprint ? { footprint: input.footprint } : {}),
     kindOf: (kind) => registry.kind(kind),
     session: (provider, target) => sessions.session(provider, target),
