@@ -1,4 +1,4 @@
-import { ConfigurationError, readError } from '../../core/errors.js';
+import { ConfigurationError, readError, RetryableError } from '../../core/errors.js';
 import type { Change } from '../../core/plan-types.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { ProviderSession, ReadAllOptions, ReadAllResult, ReadResult } from '../../core/provider.js';
@@ -78,11 +78,24 @@ export class GitHubSession implements ProviderSession {
     if (!kind) throw new ConfigurationError(`the github provider has no kind ${change.kind}.`, { resource: resourceKey(change) });
     // Before the write, so that even one that fails half-way makes the next bulk read look again.
     const repos = changedRepositories(change);
-    if (repos.length > 0) await this.ctx.live?.store.reposChanged(this.ctx.org, repos);
+    if (repos.length > 0) await this.markChanged(repos, change);
     try {
       await kind.apply(change, this.ctx);
     } catch (error) {
       throw toGitHubError(error, resourceKey(change), 'write');
+    }
+  }
+
+  /**
+   * Marks the repositories a write is about to change, so the next warm read reads them again.
+   * Unmarked, a record would stand for what no longer is: the write waits for Redis instead,
+   * failing as retryable when it cannot be marked.
+   */
+  private async markChanged(repos: string[], change: Change): Promise<void> {
+    try {
+      await this.ctx.live?.store.reposChanged(this.ctx.org, repos);
+    } catch (error) {
+      throw new RetryableError(`${resourceKey(change)}: not written, since the repositories it changes could not be marked for the next full run (${(error as Error).message}).`, { resource: resourceKey(change), cause: error });
     }
   }
 

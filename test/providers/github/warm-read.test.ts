@@ -122,6 +122,18 @@ describe('warm bulk reads: unchanged repositories are not read again', () => {
     expect(fake.count((r) => r.kind === 'graphql' && operation(r) === 'ConvergeRepositoriesById')).toBe(1);
   });
 
+  it('writes nothing when the repository cannot be marked changed: the record would stand for what no longer is', async () => {
+    const provider = createGitHubProvider({ cache, pacer: new InProcessWritePacer() });
+    const broken = { ...store, load: store.load.bind(store), save: store.save.bind(store), changedSince: store.changedSince.bind(store), reposChanged: async () => Promise.reject(new Error('Connection is closed.')) };
+    const s = (await provider.connect(
+      { name: DEFAULT_TARGET, settings: GitHubSettings.parse({ writeSpacingMs: 0 }) },
+      { github: { client: makeClient(), owner: 'acme', liveRecords: broken }, env: {}, log: pino({ level: 'silent' }) },
+    )) as GitHubSession;
+    fake.resetLog();
+    await expect(s.apply({ kind: 'github.label', target: DEFAULT_TARGET, name: `${name(21)}/new`, action: 'create', fields: [], desired: { color: 'ededed', description: '' }, origin: 'model', owners: [] })).rejects.toMatchObject({ code: 'retryable' });
+    expect(fake.count((r) => r.method !== 'GET' && r.kind === 'rest')).toBe(0);
+  });
+
   it('drops a deleted repository and reads a new one', async () => {
     await coldThenWarm();
     await makeClient().request('DELETE /repos/{owner}/{repo}', { owner: 'acme', repo: name(0) });

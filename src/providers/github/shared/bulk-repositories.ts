@@ -61,7 +61,10 @@ async function pageLabels(ctx: GitHubContext, pending: Map<string, { after: stri
 const signature = (kinds: ReadonlySet<string>) => [...kinds].filter((k) => k in EVENTS_FOR_KIND).sort().join(',');
 
 interface WarmStart {
+  /** Every repository listed, in GitHub's NAME order. */
   listed: ListedRepository[];
+  /** The same, by node id. */
+  byId: Map<string, ListedRepository>;
   nodes: RepositoryNode[];
   reused: Map<string, LiveRecord>;
   /** Ids with a record before this read. */
@@ -95,7 +98,7 @@ async function warmStart(kinds: ReadonlySet<string>, ctx: GitHubContext, readAt:
   });
   if (!warm) return undefined;
   ctx.log.info({ org: ctx.org, repositories: warm.listed.length, reused: reused.size, read: warm.nodes.length }, 'github warm read: unchanged repositories not read again');
-  return { ...warm, reused, recorded: new Set(records.keys()) };
+  return { ...warm, byId: new Map(warm.listed.map((l) => [l.id, l])), reused, recorded: new Set(records.keys()) };
 }
 
 /**
@@ -146,10 +149,9 @@ export const bulkRepositories: BulkRead = {
     // GraphQL has no default branch for an empty repository; REST names the one it will use.
     const emptyBranches = new Map<string, string>();
     if (kinds.has(REPOSITORY)) {
-      const listedBranch = new Map(warm?.listed.map((l) => [l.id, l.rest.default_branch]));
       const empty = nodes.filter((node) => !node.defaultBranchRef);
       await mapLimit(empty, ctx.readConcurrency, async (node) => {
-        const branch = listedBranch.get(node.id) ?? (await getRepository(ctx, node.name))?.data.default_branch;
+        const branch = warm?.byId.get(node.id)?.rest.default_branch ?? (await getRepository(ctx, node.name))?.data.default_branch;
         if (branch) emptyBranches.set(node.name, branch);
       });
     }
@@ -167,13 +169,12 @@ export const bulkRepositories: BulkRead = {
       return own;
     };
     const read = new Map(nodes.map((node) => [node.id, { node, own: fromNode(node) }]));
-    const listedById = new Map(warm?.listed.map((l) => [l.id, l]));
     const order = warm ? warm.listed.map((l) => ({ id: l.id, name: l.name })) : nodes.map((n) => ({ id: n.id, name: n.name }));
     const resources: ActualResource[] = [];
     for (const { id, name } of order) {
       ctx.repositoryIds.set(name.toLowerCase(), id);
       const record = warm?.reused.get(id);
-      const listed = listedById.get(id);
+      const listed = warm?.byId.get(id);
       const own = read.get(id)?.own ?? (record && listed ? reusedResources(record, listed, kinds) : []);
       for (const r of own) resources.push({ kind: r.kind, target: ctx.target, name: r.name, spec: r.spec });
     }
@@ -207,13 +208,12 @@ function reusedResources(record: LiveRecord, listed: ListedRepository, kinds: Re
  * read's carry GraphQL's and replace every record of the org (repositories gone are dropped).
  */
 async function saveRecords(ctx: GitHubContext, kinds: ReadonlySet<string>, readAt: number, read: Array<{ node: RepositoryNode; own: LiveRecord['resources'] }>, warm: WarmStart | undefined): Promise<void> {
-  const listed = new Map(warm?.listed.map((l) => [l.id, l]));
   const records: LiveRecord[] = read.map(({ node, own }) => {
-    const stamps = listed.get(node.id) ?? { updatedAt: node.updatedAt ?? null, pushedAt: node.pushedAt ?? null };
+    const stamps = warm?.byId.get(node.id) ?? { updatedAt: node.updatedAt ?? null, pushedAt: node.pushedAt ?? null };
     return { id: node.id, name: node.name, updatedAt: stamps.updatedAt, pushedAt: stamps.pushedAt, readAt, resources: own };
   });
   try {
-    const dropped = warm ? [...warm.recorded].filter((id) => !listed.has(id)) : [];
+    const dropped = warm ? [...warm.recorded].filter((id) => !warm.byId.has(id)) : [];
     await ctx.live!.store.save(ctx.org, signature(kinds), records, warm ? { dropped } : { replace: true });
   } catch (error) {
     // Records only save requests: without them the next full run reads everything.
